@@ -1,0 +1,136 @@
+"""What grader authors use: the ``@check`` marker, structured failures, and the ``expect_*`` comparisons.
+
+A grader is a plain pytest test function that takes the ``learner`` fixture (the learner's modules, run in
+the sandbox) and the ``reference`` fixture (the kit's solution), marked with ``@check``::
+
+    @check("softmax.batch_rows", 1, ja="バッチの各行で和が 1", hint=tr("use axis=-1", "axis=-1 を使う"))
+    def test_softmax_rows(learner, reference):
+        \"\"\"softmax normalises each row of a batch\"\"\"
+        x = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]])
+        expect_close(learner.module("activations").softmax(x),
+                     reference.module("activations").softmax(x), call="softmax(x)", inputs={"x": x},
+                     diagnose=lambda got: "softmax-sum-over-batch" if ... else None)
+
+The docstring is the check's English title; ``ja`` its Japanese title.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course.checks.compare import ATOL, RTOL, Comparison, compare, constant_ratio, describe, fmt
+from course.i18n import LABELS, pick, tr
+
+__all__ = ["check", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare", "constant_ratio",
+           "describe", "fmt", "tr", "RTOL", "ATOL", "Comparison"]
+
+
+def check(id: str, points: float = 1.0, *, hidden: bool = False, ja: str = "", hint=None,
+          timeout: float | None = None):
+    """Mark a test function as a graded check worth ``points``.
+
+    ``hidden`` checks run only when grading (``course grade``) and live in the ``hidden/`` folder of the
+    exercise's graders; ``hint`` is shown when the check fails; ``timeout`` raises the per-check limit.
+    """
+    return pytest.mark.check(id=id, points=float(points), hidden=hidden, ja=ja, hint=hint, timeout=timeout)
+
+
+class CheckFailure(AssertionError):
+    """A check's verdict "failed", with what the learner needs: the call, expected vs got, a diagnosis."""
+
+    def __init__(self, summary, *, call: str = "", inputs: dict | None = None, expected=None, got=None,
+                 error: str = "", diagnosis: str | None = None, hint=None, details: dict | None = None):
+        super().__init__(pick(summary, "en"))
+        self.summary, self.call, self.inputs = summary, call, inputs or {}
+        self.expected, self.got, self.error = expected, got, error
+        self.diagnosis, self.hint, self.details = diagnosis, hint, details or {}
+
+    def render(self, lang: str) -> str:
+        """The failure as text lines in ``lang``."""
+        lines = [pick(self.summary, lang)]
+
+        def row(label, value):
+            lines.append(f"{pick(LABELS[label], lang)}: {value}")
+
+        if self.call:
+            row("call", self.call)
+        for name, value in self.inputs.items():
+            lines.append(f"  {name} = {fmt(value)}")
+        if self.expected is not None:
+            row("expected", self.expected if isinstance(self.expected, str) else fmt(self.expected))
+        if self.got is not None:
+            row("got", self.got if isinstance(self.got, str) else fmt(self.got))
+        if self.error:
+            row("error", self.error)
+        return "\n".join(lines)
+
+
+def _fail_type(got, expected, call, inputs, diagnosis=None):
+    raise CheckFailure(tr(f"returned {describe(got)}, expected {describe(expected)}",
+                          f"返り値が {describe(got)} です。期待値は {describe(expected)} です"),
+                       call=call, inputs=inputs, diagnosis=diagnosis)
+
+
+def expect_array(got, expected, *, call: str = "", inputs: dict | None = None, dtype_kind: str | None = None,
+                 diagnose=None) -> np.ndarray:
+    """Check that ``got`` is array-like with the expected shape (and dtype kind: ``"i"``, ``"f"``)."""
+    try:
+        arr = np.asarray(got)
+    except Exception:
+        _fail_type(got, expected, call, inputs)
+    exp = np.asarray(expected)
+    if arr.dtype == object or arr.dtype.kind not in "biuf":
+        _fail_type(got, expected, call, inputs, diagnose(got) if diagnose else None)
+    if arr.shape != exp.shape:
+        raise CheckFailure(tr(f"wrong shape: expected {exp.shape}, got {arr.shape}",
+                              f"形状が違います: 期待値 {exp.shape}, 実際 {arr.shape}"),
+                           call=call, inputs=inputs, expected=expected, got=got,
+                           diagnosis=diagnose(got) if diagnose else None)
+    if dtype_kind and arr.dtype.kind not in dtype_kind:
+        raise CheckFailure(tr(f"wrong dtype: expected {'an integer' if 'i' in dtype_kind else 'a float'} "
+                              f"array, got dtype {arr.dtype}",
+                              f"dtype が違います: {'整数' if 'i' in dtype_kind else '浮動小数点'}の配列を"
+                              f"返してください (実際は {arr.dtype})"),
+                           call=call, inputs=inputs, expected=expected, got=got,
+                           diagnosis=diagnose(got) if diagnose else None)
+    return arr
+
+
+def expect_close(got, expected, *, call: str = "", inputs: dict | None = None, rtol: float = RTOL,
+                 atol: float = ATOL, diagnose=None, what: str = "", dtype_kind: str | None = None) -> None:
+    """Fail unless ``got`` is close to ``expected`` (same shape, ``allclose(rtol, atol)``).
+
+    ``diagnose(got)`` returns a mistake code (or None) to name what went wrong.
+    """
+    arr = expect_array(got, expected, call=call, inputs=inputs, dtype_kind=dtype_kind, diagnose=diagnose)
+    cmp = compare(arr, expected, rtol=rtol, atol=atol)
+    if cmp.close:
+        return
+    label = f"{what}: " if what else ""
+    raise CheckFailure(tr(f"{label}wrong values", f"{label}値が違います"), call=call, inputs=inputs,
+                       expected=expected, got=arr, error=cmp.summary(),
+                       diagnosis=diagnose(arr) if diagnose else None,
+                       details={"max_abs_error": cmp.max_abs, "relative_error": cmp.rel,
+                                "worst_index": cmp.worst_index, "expected_at": cmp.expected_at,
+                                "got_at": cmp.got_at})
+
+
+def expect_equal(got, expected, *, call: str = "", inputs: dict | None = None, diagnose=None) -> None:
+    """Fail unless ``got == expected`` exactly (ints, truth tables, lists); arrays compare elementwise."""
+    if isinstance(expected, np.ndarray):
+        arr = expect_array(got, expected, call=call, inputs=inputs, diagnose=diagnose)
+        equal = bool(np.array_equal(arr, expected))
+    else:
+        equal = type(got) is type(expected) and got == expected or (
+            isinstance(expected, (int, float)) and not isinstance(got, (bool, str, list, tuple, dict))
+            and _num_equal(got, expected))
+    if not equal:
+        raise CheckFailure(tr("wrong result", "結果が違います"), call=call, inputs=inputs, expected=expected,
+                           got=got, diagnosis=diagnose(got) if diagnose else None)
+
+
+def _num_equal(got, expected) -> bool:
+    try:
+        return bool(np.ndim(got) == 0 and float(got) == float(expected))
+    except (TypeError, ValueError):
+        return False

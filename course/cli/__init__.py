@@ -1,0 +1,54 @@
+"""The ``course`` command. Each subcommand lives in its own module and is imported only when used,
+so ``course check exercise1`` pays for NumPy and pytest but never for torch or nbgrader."""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from course import __version__
+
+# name -> "module:function"; a module that is not there (a learner bundle leaves some out) hides the command.
+COMMANDS = {
+    "check": "course.cli.check:check",
+    "grade": "course.cli.grade:grade",
+    "mistakes": "course.cli.mistakes:mistakes",
+    "demo": "course.cli.demo:demo",
+    "report": "course.cli.report:report",
+    "release": "course.cli.release:release",
+    "nbgrader": "course.cli.nbgrader:nbgrader",
+    "gradescope": "course.cli.gradescope:gradescope",
+    "classroom": "course.cli.classroom:classroom",
+    "explain": "course.cli.explain:explain",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self._spec(name)]
+
+    @staticmethod
+    def _spec(name):
+        module = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module) is not None
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS or not self._spec(name):
+            return None
+        module, attr = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="course")
+def main():
+    """Deep-learning exercises with graders that explain (日本語/English).
+
+    \b
+    Learners:     course check exercise3      public checks of one exercise
+                  course check                progress over all exercises
+    Instructors:  course grade SUBMISSION... --json results.json
+                  course demo                 grade a bundled sample class end to end
+    """

@@ -1,0 +1,59 @@
+"""``course check [EXERCISE]``: the learner's command."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import click
+
+from course.cli.options import lang_option, make_limits, memory_option, resolve_lang, timeout_option
+
+
+@click.command()
+@click.argument("exercise", required=False)
+@click.option("--path", "path", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Your exercises/ folder (default: found from the current directory).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result model as JSON instead.")
+@lang_option
+@timeout_option
+@memory_option
+def check(exercise, path, as_json, lang, timeout, memory):
+    """Run the public checks of EXERCISE (e.g. exercise3, ex3 or 3) on your copy.
+
+    Without EXERCISE, show your progress over all exercises. Exit status: 0 when every public check
+    passes, 1 when one does not, 2 for a usage error.
+    """
+    from rich.console import Console
+
+    from course import paths, registry
+    from course.grading.run import grade_exercise
+    from course.render import terminal
+    from course.result import SubmissionResult
+
+    lang = resolve_lang(lang)
+    folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
+    try:
+        chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0]))
+    result = SubmissionResult(submission=folder.parent.name)
+    skipped = {}
+    for ex in chosen:
+        if ex.torch and importlib.util.find_spec("torch") is None:
+            skipped[ex.id] = "needs PyTorch: pip install 'dl-course-kit[torch]'"
+            continue
+        result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
+                                               limits=make_limits(ex, timeout, memory)))
+    ok = all(e.passed for e in result.exercises) and not (exercise and skipped)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        console = Console(highlight=False)
+        if exercise and skipped:
+            console.print(f"[yellow]{skipped[chosen[0].id]}[/yellow]")
+        elif exercise:
+            terminal.exercise_detail(console, result.exercises[0], lang, public_only=True)
+        else:
+            terminal.progress(console, result, lang, skipped)
+    sys.exit(0 if ok else 1)

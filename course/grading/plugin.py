@@ -1,0 +1,214 @@
+"""The pytest plugin that turns one exercise's graders into :class:`~course.result.CheckResult` objects.
+
+It provides the graders' fixtures (``learner``, ``reference``, ``device``), keeps hidden checks out of
+learner runs, gives each check its time budget inside the exercise's, and maps each outcome to a status:
+a :class:`~course.checks.CheckFailure` or plain ``assert`` is ``failed``; learner code that raised is
+``error`` (``failed`` with the ``not-implemented`` diagnosis for an untouched stub); a dead learner process
+is ``error``; no answer in time is ``timeout``; ``pytest.skip`` (a GPU check without CUDA) is ``skipped``.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from course.checks import CheckFailure
+from course.i18n import LABELS, pick, tr
+from course.result import CheckResult
+from course.sandbox.remote import LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName
+
+
+class ExerciseBudgetSpent(Exception):
+    """The exercise's wall-clock budget ran out before this check could start."""
+
+
+class GradingPlugin:
+    """Collects the results of one exercise's checks for one submission."""
+
+    def __init__(self, session: LearnerSession, reference, *, public_only: bool, lang: str, device: str = "cpu",
+                 missing: str | None = None):
+        # Not named like the fixtures below: pytest finds fixtures by attribute name on the plugin.
+        self.session, self.reference_session = session, reference
+        self.public_only, self.lang, self.device_name = public_only, lang, device
+        self.missing = missing            # why the learner's folder cannot be graded at all, if so
+        self.results: list[CheckResult] = []
+        self.hidden_not_run = 0
+        self.collect_errors: list[str] = []
+        self.started = time.monotonic()
+
+    # -- fixtures -------------------------------------------------------------------------------------
+    @pytest.fixture(scope="session")
+    def learner(self) -> LearnerSession:
+        """The learner's modules, run in the sandbox: ``learner.module("activations")``."""
+        return self.session
+
+    @pytest.fixture(scope="session")
+    def reference(self):
+        """The kit's reference solution: ``reference.module("activations")``."""
+        return self.reference_session
+
+    @pytest.fixture(scope="session")
+    def device(self) -> str:
+        """The torch device that grading runs on (``--device``)."""
+        return self.device_name
+
+    # -- hooks ----------------------------------------------------------------------------------------
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "check(id, points, hidden, ja, hint, timeout): a graded check")
+        config.addinivalue_line("markers", "gpu: needs CUDA; skipped with a reason where there is none")
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-1500:]}")
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        keep, drop = [], []
+        for item in items:
+            mark = item.get_closest_marker("check")
+            if mark is not None and mark.kwargs.get("hidden") and self.public_only:
+                drop.append(item)
+            else:
+                keep.append(item)
+        self.hidden_not_run += len(drop)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+        # Public checks first, then hidden ones, each in file order (a stable sort keeps it).
+        keep.sort(key=lambda it: bool(it.get_closest_marker("check") and
+                                       it.get_closest_marker("check").kwargs.get("hidden")))
+        items[:] = keep
+
+    def pytest_runtest_setup(self, item):
+        mark = item.get_closest_marker("check")
+        if mark is None:
+            raise RuntimeError(f"grader {item.name} has no @check marker")
+        if item.get_closest_marker("gpu") and self.device_name != "cuda":
+            pytest.skip(pick(tr("GPU check: runs only with --device cuda on a machine with CUDA",
+                                "GPU のチェック: CUDA のあるマシンで --device cuda のときだけ実行します"), self.lang))
+        if self.missing:
+            raise FileNotFoundError(self.missing)
+        limits = self.session.limits
+        remaining = limits.timeout - (time.monotonic() - self.started)
+        if remaining <= 0:
+            raise ExerciseBudgetSpent()
+        budget = min(mark.kwargs.get("timeout") or limits.check_timeout, remaining)
+        self.session.budget = budget
+        self.session.deadline = time.monotonic() + budget
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.results.append(self.to_result(item, call, report))
+
+    # -- mapping outcomes to results ------------------------------------------------------------------
+    def to_result(self, item, call, report) -> CheckResult:
+        """The :class:`CheckResult` of one finished check."""
+        mark = item.get_closest_marker("check")
+        kw = mark.kwargs if mark else {}
+        title = pick(tr(item.obj.__doc__.strip().splitlines()[0] if item.obj.__doc__ else item.name,
+                        kw.get("ja") or ""), self.lang)
+        res = CheckResult(id=kw.get("id", item.name), status="passed", score=kw.get("points", 0.0),
+                          max_score=kw.get("points", 0.0), visibility="hidden" if kw.get("hidden") else "public",
+                          title=title, duration=round(call.duration, 4))
+        if report.passed:
+            return res
+        res.score = 0.0
+        if report.skipped:
+            res.status, res.max_score = "skipped", 0.0
+            res.message = report.longrepr[2].removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
+            return res
+        exc = call.excinfo.value if call.excinfo else None
+        res.status, res.message, res.diagnosis = self.explain(exc)
+        if isinstance(exc, CheckFailure):
+            res.details = _plain(exc.details)
+        hint = getattr(exc, "hint", None) or kw.get("hint")
+        res.hint = pick(hint, self.lang)
+        return res
+
+    def explain(self, exc) -> tuple[str, str, str | None]:
+        """(status, message, diagnosis) for an exception that ended a check."""
+        lang = self.lang
+        if isinstance(exc, CheckFailure):
+            return "failed", exc.render(lang), exc.diagnosis
+        if isinstance(exc, MissingName):
+            return "error", pick(tr(f"missing: {exc.info['message']}",
+                                    f"見つかりません: {exc.info['message']}"), lang), "missing-name"
+        if isinstance(exc, LearnerError):
+            if exc.is_a("NotImplementedError"):
+                return "failed", pick(LABELS["not_implemented"], lang), "not-implemented"
+            return "error", _learner_error_text(exc, lang), _error_diagnosis(exc)
+        if isinstance(exc, LearnerTimeout):
+            return "timeout", pick(tr(
+                f"your code did not finish within {exc.seconds:g} s ({exc.during}); an endless loop?",
+                f"{exc.seconds:g} 秒以内に終わりませんでした ({exc.during})。無限ループになっていませんか?"),
+                lang) + _printed(exc.output, lang), "timeout"
+        if isinstance(exc, ExerciseBudgetSpent):
+            return "timeout", pick(tr("not run: the exercise's time budget was used up by earlier checks",
+                                      "未実行: 前のチェックで演習の制限時間を使い切りました"), lang), "timeout"
+        if isinstance(exc, LearnerCrash):
+            return "error", _crash_text(exc, lang), "crash"
+        if isinstance(exc, FileNotFoundError) and self.missing:
+            return "error", str(exc), "missing-file"
+        if isinstance(exc, AssertionError):
+            return "failed", str(exc) or pick(tr("assertion failed", "アサーションが失敗しました"), lang), None
+        return "error", pick(tr("the checker could not use what your code returned",
+                                "返り値をチェックできませんでした"), lang) + f": {type(exc).__name__}: {exc}", None
+
+
+def _learner_error_text(exc: LearnerError, lang: str) -> str:
+    head = pick(tr(f"your code raised {exc.type}: {exc.info['message']}",
+                   f"あなたのコードで {exc.type} が発生しました: {exc.info['message']}"), lang)
+    lines = [head] + [f"  {pick(LABELS['where'], lang)}: {f}:{n} in {fn}: {src}" for f, n, fn, src in
+                      exc.info.get("frames", [])]
+    return "\n".join(lines) + _printed(exc.output, lang)
+
+
+def _error_diagnosis(exc: LearnerError) -> str | None:
+    if exc.is_a("SyntaxError"):
+        return "syntax-error"
+    if exc.is_a("ImportError"):
+        return "import-error"
+    if exc.is_a("MemoryError"):
+        return "memory-limit"
+    if exc.is_a("SystemExit"):
+        return "exit-called"
+    return None
+
+
+def _crash_text(exc: LearnerCrash, lang: str) -> str:
+    code = exc.returncode
+    if code is not None and code >= 0:
+        cause = tr(f"exited with status {code} during {exc.during}: does your code call sys.exit(), exit() "
+                   f"or os._exit()?", f"{exc.during} の途中でプロセスが終了しました (終了コード {code})。"
+                   f"sys.exit() や os._exit() を呼んでいませんか?")
+    else:
+        cause = tr(f"the process running your code was killed (signal {-code if code else '?'}) during "
+                   f"{exc.during}: a crash, or over the memory limit?",
+                   f"{exc.during} の途中でプロセスが強制終了されました (シグナル {-code if code else '?'})。"
+                   f"クラッシュかメモリ上限超過の可能性があります")
+    return pick(cause, lang) + _printed(exc.output, lang)
+
+
+def _printed(output: str, lang: str) -> str:
+    output = (output or "").strip()
+    if not output:
+        return ""
+    tail = output[-800:]
+    return f"\n{pick(LABELS['output'], lang)}:\n" + "\n".join("  | " + ln for ln in tail.splitlines()[-12:])
+
+
+def _plain(value):
+    """JSON-friendly copy of a details dict."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, float) and value != value:
+        return None
+    return value

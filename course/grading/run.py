@@ -1,0 +1,71 @@
+"""Grading a submission: for each exercise, its graders run under pytest against the learner's sandbox.
+
+The data path is: submission folder → :class:`~course.sandbox.remote.LearnerSession` (a sandboxed process
+per exercise, on a temporary copy of that exercise's folder) → the exercise's pytest graders, run here in
+the verdict process → :class:`~course.result.ExerciseResult` → renderers and exporters.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from course import paths, registry
+from course.grading.plugin import GradingPlugin
+from course.grading.reference import ReferenceSession
+from course.i18n import pick, tr
+from course.result import CheckResult, ExerciseResult, SubmissionResult
+from course.sandbox.launch import Limits, isolation_mode
+from course.sandbox.remote import LearnerSession
+
+
+def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_only: bool = False,
+                   limits: Limits | None = None, lang: str = "en", device: str = "cpu",
+                   hide: list[Path] = ()) -> ExerciseResult:
+    """Run one exercise's checks (public only, or all) on a learner's ``exercises/`` folder."""
+    limits = limits or Limits(timeout=exercise.timeout)
+    started = time.monotonic()
+    folder = Path(exercises_dir) / exercise.id
+    missing = None if folder.is_dir() else pick(tr(
+        f"folder {exercise.id}/ not found in the submission", f"提出物に {exercise.id}/ フォルダがありません"), lang)
+    hidden = [paths.kit_root() / "solutions", paths.kit_root() / "graders", Path(exercises_dir), *hide]
+    session = LearnerSession(folder, hidden=hidden, limits=limits)
+    plugin = GradingPlugin(session, ReferenceSession(paths.solutions_dir(exercise.id)), public_only=public_only,
+                           lang=lang, device=device, missing=missing)
+    graders = paths.graders_dir(exercise.id)
+    args = [str(graders), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir", str(graders.parent),
+            "-c", os.devnull, "--import-mode=importlib", "-W", "ignore", "--disable-warnings"]
+    if public_only and not (graders / "hidden").is_dir():
+        plugin.hidden_not_run += _count_shipped_hidden(graders)
+    try:
+        # pytest reports through the plugin; its own terminal output is not for learners.
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            pytest.main(args, plugins=[plugin])
+    finally:
+        session.close()
+    checks = plugin.results
+    for i, error in enumerate(plugin.collect_errors):
+        checks.append(CheckResult(id=f"grader.collect{i}", status="error", score=0.0, max_score=0.0,
+                                  message=f"grader could not be loaded (a bug in the kit, not your code): {error}"))
+    return ExerciseResult(id=exercise.id, checks=checks, hidden_not_run=plugin.hidden_not_run,
+                          isolation=isolation_mode(), duration=time.monotonic() - started)
+
+
+def _count_shipped_hidden(graders: Path) -> int:
+    """In the learner bundle the hidden graders are absent; the release records how many there are."""
+    count = graders / "hidden-checks.txt"
+    return int(count.read_text().strip()) if count.is_file() else 0
+
+
+def grade_submission(path: Path, exercises: list[registry.Exercise] | None = None, *, public_only: bool = False,
+                     name: str | None = None, **options) -> SubmissionResult:
+    """Grade every exercise asked for (default: all) of one submission folder."""
+    exercises_dir = paths.find_exercises_dir(Path(path))
+    result = SubmissionResult(submission=name or Path(path).resolve().name)
+    for exercise in exercises or registry.exercises():
+        result.exercises.append(grade_exercise(exercises_dir, exercise, public_only=public_only, **options))
+    return result

@@ -1,0 +1,42 @@
+"""Exercise 0 public checks: the warm-up functions on the inputs from the instructions."""
+import numpy as np
+
+from course.checks import CheckFailure, check, expect_close, expect_equal, tr
+
+
+@check("sign.basic", 1, ja="sign: 正・負・0", hint=tr("return exactly 1, -1 or 0, and 0 for x == 0",
+                                                       "1, -1, 0 のどれかを返し、x == 0 なら 0 を返します"))
+def test_sign(learner):
+    """sign gives 1, -1 and 0"""
+    basics = learner.module("basics")
+    for x, want in ((3, 1), (-2.5, -1), (0, 0), (0.0, 0)):
+        expect_equal(basics.sign(x), want, call=f"sign({x!r})")
+
+
+@check("tentimes.basic", 1, ja="tentimes: 各要素を 10 倍")
+def test_tentimes(learner):
+    """tentimes multiplies every element by 10"""
+    got = learner.module("basics").tentimes([1, 2, 3])
+    expect_equal(got, [10, 20, 30], call="tentimes([1, 2, 3])")
+
+
+@check("normalize_rows.unit", 1, ja="normalize_rows: 各行のノルムが 1",
+       hint=tr("divide by np.linalg.norm(a, axis=1, keepdims=True)",
+               "np.linalg.norm(a, axis=1, keepdims=True) で割ります"))
+def test_normalize_rows(learner, reference):
+    """normalize_rows scales every row to unit length"""
+    a = np.array([[3.0, 4.0], [1.0, 0.0], [-2.0, 2.0]])
+    expect_close(learner.module("basics").normalize_rows(a), reference.module("basics").normalize_rows(a),
+                 call="normalize_rows(a)", inputs={"a": a},
+                 diagnose=lambda got: "norm-over-whole-array" if np.isclose(np.sum(got ** 2), 1) else None)
+
+
+@check("one_hot.basic", 1, ja="one_hot: 形状と値")
+def test_one_hot(learner, reference):
+    """one_hot puts a single 1 in each row, at the label's column"""
+    labels = np.array([0, 2, 1])
+    got = learner.module("basics").one_hot(labels, 3)
+    expect_equal(got, reference.module("basics").one_hot(labels, 3), call="one_hot([0, 2, 1], 3)")
+    if np.asarray(got).dtype.kind not in "iu":
+        raise CheckFailure(tr("one_hot must return an int array", "one_hot は int の配列を返します"),
+                           call="one_hot([0, 2, 1], 3)", got=f"dtype {np.asarray(got).dtype}")
