@@ -158,8 +158,13 @@ class GradingPlugin:
 
 
 def _learner_error_text(exc: LearnerError, lang: str) -> str:
-    head = pick(tr(f"your code raised {exc.type}: {exc.info['message']}",
-                   f"あなたのコードで {exc.type} が発生しました: {exc.info['message']}"), lang)
+    if exc.is_a("SystemExit"):
+        head = pick(tr("your code called sys.exit()/exit(): graded code must return values, not end the program",
+                       "sys.exit() / exit() が呼ばれました。採点されるコードはプログラムを終了せず値を返してください"),
+                    lang)
+    else:
+        head = pick(tr(f"your code raised {exc.type}: {exc.info['message']}",
+                       f"あなたのコードで {exc.type} が発生しました: {exc.info['message']}"), lang)
     lines = [head] + [f"  {pick(LABELS['where'], lang)}: {f}:{n} in {fn}: {src}" for f, n, fn, src in
                       exc.info.get("frames", [])]
     return "\n".join(lines) + _printed(exc.output, lang)

@@ -90,6 +90,8 @@ class Server:
         """The learner-facing facts of an exception: type, message, and frames in the learner's files."""
         frames = []
         for fr in traceback.extract_tb(exc.__traceback__):
+            if fr.filename.startswith("<"):  # frozen importlib frames, not the learner's
+                continue
             path = os.path.realpath(fr.filename)
             if path.startswith(self.workdir + os.sep):
                 frames.append((os.path.relpath(path, self.workdir), fr.lineno, fr.name, (fr.line or "").strip()))

@@ -117,7 +117,14 @@ class LearnerSession:
         if n > codec.MAX_FRAME:
             self.close()
             raise LearnerCrash(None, "", f"{during} (a reply of {n} bytes)")
-        return codec.decode_frame(self._read(n, deadline, during))
+        payload = self._read(n, deadline, during)
+        try:
+            return codec.decode_frame(payload)
+        except Exception:
+            # Only a learner writing on the reply channel itself produces an undecodable frame.
+            output = self.output()
+            self.close()
+            raise LearnerCrash(None, output, f"{during} (a forged reply on the channel)") from None
 
     def _timed_out(self, during: str) -> LearnerTimeout:
         seconds = self.budget

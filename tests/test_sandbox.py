@@ -1,0 +1,244 @@
+"""The engine's isolation, tested with real misbehaving submissions.
+
+Each test writes a learner module for exercise0 that cheats or breaks in one way, grades it with the real
+engine, and checks the verdicts: nothing a submission does in its own process can fake a pass, and a crash,
+hang or memory blow-up costs only the checks that met it.
+"""
+import socket
+import textwrap
+import threading
+
+import pytest
+
+from course import paths, registry
+from course.grading.run import grade_exercise
+from course.sandbox.launch import Limits, isolation_mode
+from course.sandbox.remote import LearnerCrash, LearnerSession
+
+EX0 = registry.get("exercise0")
+SOLUTION = (paths.solutions_dir("exercise0") / "basics.py").read_text()
+namespaces_only = pytest.mark.skipif(isolation_mode() != "namespaces", reason="needs Linux namespaces")
+
+
+def submission(tmp_path, header, body=""):
+    folder = tmp_path / "exercises" / "exercise0"
+    folder.mkdir(parents=True)
+    source = textwrap.dedent(header) + body
+    compile(source, "basics.py", "exec")  # the misbehaviour under test must not be a mere syntax error
+    (folder / "basics.py").write_text(source)
+    return tmp_path / "exercises"
+
+
+def grade(tmp_path, header, body="", **limits):
+    return grade_exercise(submission(tmp_path, header, body), EX0, limits=Limits(**limits) if limits else None)
+
+
+def statuses(result):
+    return {c.id: c.status for c in result.checks}
+
+
+WRONG = """
+def sign(x): return 7
+def tentimes(numlist): return [0]
+def normalize_rows(a): return a
+def one_hot(labels, n_classes): return labels
+"""
+
+
+def test_patching_numpy_and_builtins_cannot_fake_a_pass(tmp_path):
+    result = grade(tmp_path, """
+        import builtins, numpy as np
+        np.allclose = lambda *a, **k: True
+        np.array_equal = lambda *a, **k: True
+        np.testing.assert_allclose = lambda *a, **k: None
+        builtins.isinstance = lambda *a: True
+        builtins.type = lambda *a: int
+        """, WRONG)
+    assert result.score == 0
+    assert all(c.status in ("failed", "error") for c in result.checks)
+
+
+def test_printing_a_fake_pass_changes_nothing(tmp_path):
+    result = grade(tmp_path, """
+        import sys
+        print("========== 8 passed in 0.01s ==========")
+        print("PASSED", file=sys.stderr)
+        """, WRONG)
+    assert result.score == 0
+
+
+@pytest.mark.parametrize("exit_call", ["sys.exit(0)", "os._exit(0)", "raise SystemExit(0)"])
+def test_exiting_at_import_fails_every_check(tmp_path, exit_call):
+    result = grade(tmp_path, f"""
+        import os, sys
+        {exit_call}
+        """, SOLUTION)
+    assert result.score == 0
+    assert set(statuses(result).values()) == {"error"}
+    assert {c.diagnosis for c in result.checks} <= {"crash", "exit-called"}
+    assert "sys.exit" in result.checks[0].message
+
+
+def test_exit_inside_one_function_costs_only_that_check(tmp_path):
+    result = grade(tmp_path, SOLUTION.replace("def sign(x):", "def sign(x):\n    import os; os._exit(0)"))
+    st = statuses(result)
+    assert st["sign.basic"] == "error" and st["sign.tiny"] == "error"
+    assert all(s == "passed" for cid, s in st.items() if not cid.startswith("sign."))
+
+
+def test_endless_loop_times_out_and_the_other_checks_still_run(tmp_path):
+    result = grade(tmp_path, SOLUTION.replace("def tentimes(numlist):", "def tentimes(numlist):\n    while True: pass"),
+                   check_timeout=1.5)
+    st = statuses(result)
+    assert st["tentimes.basic"] == "timeout" and st["tentimes.new_list"] == "timeout"
+    assert "1.5 s" in next(c.message for c in result.checks if c.id == "tentimes.basic")
+    assert st["sign.basic"] == st["one_hot.basic"] == st["normalize_rows.unit"] == "passed"
+
+
+def test_exercise_budget_bounds_the_whole_exercise(tmp_path):
+    looping = "".join(f"def {name}(*args):\n    while True: pass\n"
+                      for name in ("sign", "tentimes", "normalize_rows", "one_hot"))
+    result = grade(tmp_path, looping, timeout=2.0, check_timeout=1.5)
+    assert result.duration < 10
+    assert set(statuses(result).values()) == {"timeout"}
+    assert any("time budget" in c.message for c in result.checks if c.status == "timeout")
+
+
+def test_memory_limit_turns_a_blow_up_into_an_error(tmp_path):
+    hog = SOLUTION.replace("def one_hot(labels, n_classes):",
+                           "def one_hot(labels, n_classes):\n    big = np.ones((3 * 1024 ** 3) // 8)")
+    result = grade(tmp_path, hog, memory=1024 ** 3)
+    st = statuses(result)
+    assert st["one_hot.basic"] == "error"
+    assert next(c.diagnosis for c in result.checks if c.id == "one_hot.basic") == "memory-limit"
+    assert st["sign.basic"] == "passed"
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    folder = tmp_path / "exercises" / "exercise0"
+    folder.mkdir(parents=True)
+    (folder / "basics.py").write_text("def sign(x)\n    return 1\n")
+    result = grade_exercise(tmp_path / "exercises", EX0)
+    check = result.checks[0]
+    assert check.status == "error" and check.diagnosis == "syntax-error"
+    assert "basics.py:1" in check.message
+
+
+def test_missing_function_is_named(tmp_path):
+    result = grade(tmp_path, SOLUTION.replace("def one_hot(", "def onehot("))
+    check = next(c for c in result.checks if c.id == "one_hot.basic")
+    assert check.status == "error" and check.diagnosis == "missing-name" and "one_hot" in check.message
+
+
+def test_missing_exercise_folder_is_an_error_not_a_crash(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    result = grade_exercise(tmp_path / "exercises", EX0)
+    assert result.checks and all(c.status == "error" and c.diagnosis == "missing-file" for c in result.checks)
+
+
+def _session(tmp_path, source):
+    folder = tmp_path / "learner"
+    folder.mkdir()
+    (folder / "probe.py").write_text(textwrap.dedent(source))
+    return LearnerSession(folder, hidden=[paths.kit_root() / "solutions", paths.kit_root() / "graders"],
+                          limits=Limits(check_timeout=10))
+
+
+@namespaces_only
+def test_learner_code_cannot_read_solutions_or_graders(tmp_path):
+    solutions, graders = paths.kit_root() / "solutions", paths.kit_root() / "graders"
+    session = _session(tmp_path, f"""
+        import os
+        def listing():
+            return [os.listdir({str(solutions)!r}), os.listdir({str(graders)!r})]
+        def read_solution():
+            return open({str(solutions / 'exercise0' / 'basics.py')!r}).read()
+        """)
+    try:
+        probe = session.module("probe")
+        assert probe.listing() == [[], []]
+        with pytest.raises(Exception, match="FileNotFoundError"):
+            probe.read_solution()
+    finally:
+        session.close()
+
+
+@namespaces_only
+def test_learner_code_has_no_network(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    threading.Thread(target=lambda: server.accept(), daemon=True).start()
+    session = _session(tmp_path, f"""
+        import socket
+        def connect():
+            try:
+                socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+                return "connected"
+            except OSError as exc:
+                return type(exc).__name__
+        """)
+    try:
+        assert session.module("probe").connect() != "connected"
+    finally:
+        session.close()
+        server.close()
+
+
+@namespaces_only
+def test_learner_code_cannot_see_the_verdict_process(tmp_path):
+    import os
+    session = _session(tmp_path, f"""
+        import os, signal
+        def visible():
+            return os.path.exists("/proc/{os.getpid()}")
+        def kill_parent():
+            try:
+                os.kill({os.getpid()}, signal.SIGKILL)
+                return "sent"
+            except OSError as exc:
+                return type(exc).__name__
+        """)
+    try:
+        probe = session.module("probe")
+        assert probe.visible() is False
+        assert probe.kill_parent() != "sent"
+    finally:
+        session.close()
+
+
+def test_crafted_reply_cannot_run_code_in_the_verdict_process(tmp_path):
+    """A learner that writes a malicious pickle on the reply channel gets an error, not code execution."""
+    marker = tmp_path / "pwned"
+    session = _session(tmp_path, f"""
+        import os, pickle, struct
+        class Evil:
+            def __reduce__(self):
+                return (open, ({str(marker)!r}, "w"))
+        def attack():
+            payload = pickle.dumps(("ok", Evil()))
+            for fd in range(3, 20):
+                try:
+                    os.write(fd, struct.pack(">Q", len(payload)) + payload)
+                except OSError:
+                    pass
+            return 1
+        """)
+    try:
+        with pytest.raises(LearnerCrash, match="forged"):
+            session.module("probe").attack()
+    finally:
+        session.close()
+    assert not marker.exists()
+
+
+def test_plain_process_fallback_still_grades_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_SANDBOX", "process")
+    isolation_mode.cache_clear()
+    try:
+        result = grade_exercise(paths.kit_root() / "solutions", EX0)
+    finally:
+        isolation_mode.cache_clear()
+    assert result.isolation == "process"
+    assert result.score == result.max_score
