@@ -37,6 +37,10 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
     plugin = GradingPlugin(session, ReferenceSession(paths.solutions_dir(exercise.id)), public_only=public_only,
                            lang=lang, device=device, missing=missing)
     graders = paths.graders_dir(exercise.id)
+    if not graders.is_dir():
+        return ExerciseResult(id=exercise.id, isolation=isolation_mode(), checks=[CheckResult(
+            id=f"{exercise.id}.graders", status="error", score=0.0, max_score=0.0,
+            message=f"the kit has no graders for {exercise.id} (looked in {graders})")])
     args = [str(graders), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir", str(graders.parent),
             "-c", os.devnull, "--import-mode=importlib", "-W", "ignore", "--disable-warnings"]
     if public_only and not (graders / "hidden").is_dir():
