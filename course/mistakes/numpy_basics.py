@@ -6,4 +6,20 @@ MISTAKES = [
             "配列全体のノルムで割っています (行ごとのノルムで割ります)"),
     Mistake("zero-row-nan", ("exercise0",), "a row of zeros was divided by its zero norm and became NaN",
             "ノルムが 0 の行を 0 で割って NaN になっています"),
+    Mistake("forward-difference", ("exercise1",),
+            "one-sided difference (f(x+h) − f(x))/h: off by about h·f''/2; use (f(x+h) − f(x−h))/(2h)",
+            "片側差分 (f(x+h) − f(x))/h になっています (誤差 ≈ h·f''/2)。中心差分 (f(x+h) − f(x−h))/(2h) を使います"),
+    Mistake("h-too-small", ("exercise1",),
+            "h is so small that x + h == x in float64 (e.g. 1e-50), so every difference is 0; use h = 1e-4",
+            "h が小さすぎて float64 では x + h == x となり、差分が 0 になっています (例: 1e-50)。h = 1e-4 を使います"),
+    Mistake("x-not-restored", ("exercise1",),
+            "numerical_gradient left x changed: put each element back to its saved value after f(x+h), f(x−h)",
+            "numerical_gradient が x を元の値に戻していません。f(x+h), f(x−h) の後で保存した値を書き戻します"),
+    Mistake("gradient-perturbs-copy", ("exercise1",),
+            "numerical_gradient perturbs a copy of x, so an f that reads x itself (lambda w: net.loss(x, t)) "
+            "never sees the change and the gradient is 0",
+            "numerical_gradient が x のコピーを動かしているため、x を直接読む f (lambda w: net.loss(x, t)) "
+            "には変化が見えず勾配が 0 になります"),
+    Mistake("gd-ignores-lr", ("exercise1",), "gradient_descent ignores the lr it is given (uses a fixed 0.01)",
+            "gradient_descent が引数の lr を使っていません (0.01 に固定されています)"),
 ]
