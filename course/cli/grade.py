@@ -1,57 +1,153 @@
-"""``course grade SUBMISSION...``: the instructor's command (public and hidden checks)."""
+"""``course grade FOLDER...``: the instructor's command (public and hidden checks, a whole class at once)."""
 from __future__ import annotations
 
-import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from course.cli.options import (device_option, lang_option, make_limits, memory_option, resolve_lang,
-                                timeout_option)
+from course.cli.options import device_option, lang_option, memory_option, resolve_lang, timeout_option
+
+# Exit statuses; docs/grading.md explains each one.
+EXIT_OK, EXIT_KIT_ERROR, EXIT_USAGE, EXIT_EXPORT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-@click.command()
-@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+def _write(path: str, text: str) -> None:
+    if path == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8", newline="\n")
+
+
+def _summary(results) -> str:
+    width = max([len(r.submission) for r in results] + [7])
+    lines = [f"{'learner':<{width}}  score"]
+    lines += [f"{r.submission:<{width}}  {r.score:g}/{r.max_score:g}" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def _formatted(fmt: str, results, elapsed: float) -> str:
+    from course import export
+    if fmt == "json":
+        return export.to_json(results)
+    if fmt == "gradescope":
+        from course.export import gradescope
+        if len(results) != 1:
+            raise click.UsageError(f"--format gradescope describes one submission; {len(results)} were graded")
+        return gradescope.dumps(results[0], execution_time=elapsed)
+    if fmt == "classroom":
+        from course.export import classroom
+        return classroom.notices(results)
+    return _summary(results)
+
+
+def _gradebook(results, url: str, assignment: str) -> None:
+    try:
+        from course.export.gradebook import write_gradebook
+        import nbgrader  # noqa: F401  (checked here so the message names what to install)
+    except ImportError as exc:
+        raise click.ClickException(f"--gradebook needs nbgrader ({exc}); install it with "
+                                   f"pip install 'dl-course-kit[instructor]'") from None
+    write_gradebook(results, url, assignment=assignment)
+
+
+@click.command(epilog="""\b
+Exit status:
+  0    every exercise was graded (whatever the scores)
+  1    the kit could not grade some exercise (a kit problem, reported per check; not stored, so a rerun
+       grades it again); every other result was still stored and exported
+  2    usage error: bad option, no submission found, duplicate learner id, unusable --store file
+  3    grading finished and was stored, but an export (--gradebook, a file) could not be written
+  130  interrupted (Ctrl-C); what was graded is stored and the next run resumes from there""")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--exercise", "-e", "exercise_names", multiple=True,
               help="Grade only these exercises (repeatable; default: all).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Exercises graded in parallel (default: the number of cores).")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False), default="grades.sqlite", show_default=True,
+              help="SQLite results store: results are kept as they finish, and unchanged submissions are not "
+                   "graded again.")
+@click.option("--no-store", is_flag=True, help="Keep no results store (grade everything, write nothing).")
+@click.option("--force", is_flag=True, help="Grade again even what the store holds unchanged.")
+@click.option("--assignment", default=None,
+              help="Assignment name: picks it in nbgrader's submitted/<student>/<assignment>/ layout and names "
+                   "it in --csv and --gradebook (default there: dlkit).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Write the results (a JSON array, one object per submission) to this file ('-': stdout).")
+              help="Write the results (a JSON array, one object per submission, in argument order) ('-': stdout).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None, help="Write JUnit XML.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a CSV with nbgrader's export columns.")
+@click.option("--gradebook", "gradebook_url", default=None,
+              help="Also write the grades into this nbgrader gradebook (e.g. sqlite:///gradebook.db).")
+@click.option("--format", "fmt", type=click.Choice(["summary", "json", "gradescope", "classroom"]),
+              default="summary", show_default=True,
+              help="What to print: a score table, the JSON array, Gradescope's results.json (one submission) "
+                   "or GitHub Classroom's points notices.")
+@click.option("--output", "-o", default="-", show_default=True, help="Where --format goes ('-': stdout).")
 @lang_option
 @timeout_option
 @memory_option
 @device_option
-def grade(submissions, exercise_names, json_path, lang, timeout, memory, device):
-    """Grade each SUBMISSION folder with every check, public and hidden.
+def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment, json_path, junit_path, csv_path,
+          gradebook_url, fmt, output, lang, timeout, memory, device):
+    """Grade submissions with every check, public and hidden.
 
-    A submission is a learner's exercises/ folder or a folder that contains one; its folder name is the
-    learner id. Exit status: 0 when grading ran (whatever the scores), 2 for a usage error.
+    Each FOLDER is a submission (a learner's exercises/ folder or a folder holding one; its name is the
+    learner id), a class folder with one submission folder per learner, or nbgrader's submitted/ folder
+    (submitted/<student>/<assignment>/). Results go into the results store as each exercise finishes, so an
+    interrupted run resumes where it stopped when run again.
     """
-    from rich.console import Console
+    import time
 
     from course import registry
-    from course.grading.run import grade_exercise
-    from course.paths import find_exercises_dir
-    from course.result import SubmissionResult
+    from course.batch.discover import DiscoveryError, discover
+    from course.batch.pool import Settings, grade_class
+    from course.batch.progress import ClassProgress
+    from course.store import ResultStore, StoreError
 
-    lang = resolve_lang(lang)
+    started = time.monotonic()
     try:
         chosen = [registry.get(n) for n in exercise_names] if exercise_names else list(registry.exercises())
+        submissions = discover([Path(f) for f in folders], assignment)
+        store = ResultStore(":memory:" if no_store else Path(store_path))
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0]))
-    console = Console(stderr=True, highlight=False)
-    results = []
-    for sub in submissions:
-        folder = find_exercises_dir(Path(sub))
-        res = SubmissionResult(submission=Path(sub).resolve().name)
-        for ex in chosen:
-            res.exercises.append(grade_exercise(folder, ex, lang=lang, device=device,
-                                                limits=make_limits(ex, timeout, memory)))
-        results.append(res)
-        console.print(f"{res.submission}: {res.score:g}/{res.max_score:g}")
-    payload = json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2)
-    if json_path == "-":
-        click.echo(payload)
-    elif json_path:
-        Path(json_path).write_text(payload + "\n", encoding="utf-8")
-    sys.exit(0)
+    except (DiscoveryError, StoreError) as exc:
+        raise click.UsageError(str(exc))
+    settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory)
+    try:
+        with store, ClassProgress() as progress:
+            outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or os.cpu_count() or 1,
+                                  force=force, progress=progress)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted; finished results are in {store_path}, run the same command to resume",
+                   err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    results = outcome.results
+    click.echo(f"graded {outcome.graded} exercise(s), reused {outcome.reused} from the store"
+               f" in {time.monotonic() - started:.1f} s", err=True)
+    for line in outcome.errors:
+        click.echo(f"kit error: {line}", err=True)
+
+    status = EXIT_KIT_ERROR if outcome.errors else EXIT_OK
+    writers = [(json_path, lambda: _formatted("json", results, 0)),
+               (junit_path, lambda: __import__("course.export.junit", fromlist=["x"]).to_xml(results)),
+               (csv_path, lambda: __import__("course.export.csv_export", fromlist=["x"]).to_csv(
+                   results, assignment or "dlkit")),
+               (output, lambda: _formatted(fmt, results, time.monotonic() - started))]
+    for path, make in writers:
+        if path:
+            try:
+                _write(path, make())
+            except OSError as exc:
+                click.echo(f"could not write {path}: {exc}", err=True)
+                status = max(status, EXIT_EXPORT)
+    if gradebook_url:
+        try:
+            _gradebook(results, gradebook_url, assignment or "dlkit")
+        except Exception as exc:  # the grades are stored; a gradebook problem must not hide the other exports
+            click.echo(f"could not write the gradebook {gradebook_url}: {exc}", err=True)
+            status = max(status, EXIT_EXPORT)
+    sys.exit(status)

@@ -1,0 +1,78 @@
+"""Finding the submissions to grade in the folders an instructor names.
+
+Three layouts are understood, and may be mixed on one command line:
+
+- a submission itself: a learner's ``exercises/`` folder, or a folder holding one (its name is the learner id);
+- a class folder: one subfolder per learner id, each a submission;
+- nbgrader's ``submitted/<student>/<assignment>/`` (the argument is ``submitted/`` or the course folder above
+  it); the student's folder name is the learner id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from course import paths, registry
+
+
+class DiscoveryError(Exception):
+    """The folders named do not hold submissions in a layout the kit understands."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One learner's work: the learner id and the folder holding their ``exerciseN/`` folders."""
+
+    learner: str
+    exercises_dir: Path
+    source: Path        # the folder as named or found, for messages
+
+
+def is_submission(folder: Path) -> bool:
+    """True when ``folder`` is, or directly contains, a learner's exercises folder."""
+    ids = {e.id for e in registry.exercises()}
+    root = paths.find_exercises_dir(folder)
+    return root.is_dir() and any((root / i).is_dir() for i in ids)
+
+
+def _nbgrader_submissions(submitted: Path, assignment: str | None) -> list[Submission]:
+    found = []
+    for student in sorted(p for p in submitted.iterdir() if p.is_dir()):
+        candidates = sorted(p for p in student.iterdir() if p.is_dir() and is_submission(p))
+        if assignment is not None:
+            candidates = [p for p in candidates if p.name == assignment]
+        if len(candidates) > 1:
+            names = ", ".join(p.name for p in candidates)
+            raise DiscoveryError(f"{student} holds several assignments ({names}); choose one with --assignment")
+        found += [Submission(student.name, paths.find_exercises_dir(p), p) for p in candidates]
+    return found
+
+
+def discover(folders: list[Path], assignment: str | None = None) -> list[Submission]:
+    """The submissions in ``folders``, in argument order (a class folder's learners sorted by id).
+
+    Raises :class:`DiscoveryError` for a folder holding no submission and for a learner id seen twice (the
+    store and every export key results by learner id, so two would overwrite each other).
+    """
+    found: list[Submission] = []
+    for folder in map(Path, folders):
+        folder = folder.resolve()
+        if folder.name != "submitted" and (folder / "submitted").is_dir():
+            folder = folder / "submitted"
+        if is_submission(folder):
+            learner = folder.parent.name if folder.name == "exercises" else folder.name
+            found.append(Submission(learner, paths.find_exercises_dir(folder), folder))
+            continue
+        children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+        direct = [Submission(p.name, paths.find_exercises_dir(p), p) for p in children if is_submission(p)]
+        group = direct or _nbgrader_submissions(folder, assignment)
+        if not group:
+            raise DiscoveryError(f"{folder} holds no submission: expected exerciseN/ folders, one subfolder per "
+                                 f"learner, or nbgrader's submitted/<student>/<assignment>/")
+        found += group
+    seen: dict[str, Path] = {}
+    for sub in found:
+        if sub.learner in seen:
+            raise DiscoveryError(f"learner id {sub.learner!r} appears twice: {seen[sub.learner]} and {sub.source}")
+        seen[sub.learner] = sub.source
+    return found
