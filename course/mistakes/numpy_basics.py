@@ -23,3 +23,14 @@ MISTAKES = [
     Mistake("gd-ignores-lr", ("exercise1",), "gradient_descent ignores the lr it is given (uses a fixed 0.01)",
             "gradient_descent が引数の lr を使っていません (0.01 に固定されています)"),
 ]
+MISTAKES += [
+    Mistake("xor-composition", ("exercise2",),
+            "AND, NAND and OR are right but XOR combines them wrongly: XOR = AND(NAND(x1, x2), OR(x1, x2))",
+            "AND・NAND・OR は正しいのに XOR の組み合わせ方が違います: XOR = AND(NAND(x1, x2), OR(x1, x2))"),
+    Mistake("perceptron-threshold-ge", ("exercise2",),
+            "the perceptron fires where X·w + b >= 0; it must fire only where X·w + b > 0 (0 at exactly 0)",
+            "X·w + b >= 0 で 1 を出力しています。X·w + b > 0 のときだけ 1 です (ちょうど 0 なら 0)"),
+    Mistake("perceptron-update-sign", ("exercise2",),
+            "the update has the wrong sign: use error = y_i − ŷ_i, then w += lr·error·x_i and b += lr·error",
+            "更新の符号が逆です: error = y_i − ŷ_i として w += lr·error·x_i, b += lr·error とします"),
+]

@@ -1,0 +1,110 @@
+"""Exercise 2 public checks: the logic gates' truth tables and the trainable perceptron."""
+import numpy as np
+
+from course.checks import CheckFailure, check, expect_close, expect_equal, tr
+
+PAIRS = ((0, 0), (1, 0), (0, 1), (1, 1))
+TABLES = {"AND": (0, 0, 0, 1), "NAND": (1, 1, 1, 0), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
+X_AND = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+HINT_GATE = tr("choose w1, w2, b so that w1·x1 + w2·x2 + b > 0 exactly for the inputs that give 1; return an int",
+               "1 を返す入力でだけ w1·x1 + w2·x2 + b > 0 となる w1, w2, b を選び、int を返します")
+
+
+def truth_table(gate):
+    """The gate's outputs over (0,0), (1,0), (0,1), (1,1), checked one by one."""
+    return [gate(x1, x2) for x1, x2 in PAIRS]
+
+
+def expect_gate(learner, name, diagnose=None):
+    """Fail unless the learner's gate ``name`` gives the truth table, naming the first wrong row."""
+    gate = getattr(learner.module("perceptron"), name)
+    for (x1, x2), want in zip(PAIRS, TABLES[name]):
+        expect_equal(gate(x1, x2), want, call=f"{name}({x1}, {x2})", diagnose=diagnose)
+
+
+@check("gates.and", 1, ja="AND の真理値表", hint=HINT_GATE)
+def test_and(learner):
+    """AND gives 0, 0, 0, 1"""
+    expect_gate(learner, "AND")
+
+
+@check("gates.nand", 1, ja="NAND の真理値表", hint=HINT_GATE)
+def test_nand(learner):
+    """NAND gives 1, 1, 1, 0"""
+    expect_gate(learner, "NAND")
+
+
+@check("gates.or", 1, ja="OR の真理値表", hint=HINT_GATE)
+def test_or(learner):
+    """OR gives 0, 1, 1, 1"""
+    expect_gate(learner, "OR")
+
+
+@check("gates.xor", 1, ja="XOR の真理値表 (他のゲートの組み合わせ)",
+       hint=tr("XOR(x1, x2) = AND(NAND(x1, x2), OR(x1, x2))", "XOR(x1, x2) = AND(NAND(x1, x2), OR(x1, x2)) です"))
+def test_xor(learner):
+    """XOR gives 0, 1, 1, 0"""
+    module = learner.module("perceptron")
+
+    def diagnose(_):
+        gates_right = all(truth_table(getattr(module, g)) == list(TABLES[g]) for g in ("AND", "NAND", "OR"))
+        return "xor-composition" if gates_right else None
+
+    expect_gate(learner, "XOR", diagnose)
+
+
+@check("perceptron.init", 1, ja="Perceptron: w と b は 0 から始まる",
+       hint=tr("self.w = np.zeros(n_inputs) and self.b = 0", "self.w = np.zeros(n_inputs), self.b = 0 とします"))
+def test_perceptron_init(learner):
+    """a new Perceptron(3) has w = zeros(3) and b = 0"""
+    p = learner.module("perceptron").Perceptron(3)
+    expect_close(p.w, np.zeros(3), call="Perceptron(3).w")
+    expect_close(p.b, 0.0, call="Perceptron(3).b")
+
+
+@check("perceptron.predict_ties", 1, ja="Perceptron.predict: X·w + b がちょうど 0 なら 0",
+       hint=tr("predict 1 only where X·w + b > 0 (strictly): a new perceptron predicts 0 everywhere",
+               "X·w + b > 0 (等号なし) のときだけ 1 です。作ったばかりのパーセプトロンはすべて 0 を返します"))
+def test_perceptron_predict_ties(learner):
+    """predict gives 0 where X·w + b == 0 exactly (a fresh perceptron, then w = (0.5, −0.5), b = 0)"""
+    p = learner.module("perceptron").Perceptron(2)
+
+    def diagnose(got):
+        return "perceptron-threshold-ge" if np.array_equal(got, (X_AND @ w + b >= 0).astype(int)) else None
+
+    for w, b in ((np.zeros(2), 0.0), (np.array([0.5, -0.5]), 0.0)):
+        p.w, p.b = w, b
+        expected = (X_AND @ w + b > 0).astype(np.int64)
+        expect_equal(p.predict(X_AND), expected, call=f"predict(X) with w = {w.tolist()}, b = {b}",
+                     inputs={"X": X_AND}, diagnose=diagnose)
+        got = np.asarray(p.predict(X_AND))
+        if got.dtype.kind not in "iu":
+            raise CheckFailure(tr("predict must return an int array", "predict は int の配列を返します"),
+                               call="predict(X)", got=f"dtype {got.dtype}")
+
+
+@check("perceptron.fit_and", 2, ja="Perceptron.fit: AND を学習 (lr=0.5, 10 エポック)",
+       hint=tr("for each epoch, for each sample in order: error = y_i − predict(x_i); w += lr·error·x_i; "
+               "b += lr·error; return self",
+               "エポックごとに各サンプルを順に: error = y_i − predict(x_i); w += lr·error·x_i; b += lr·error; "
+               "最後に self を返します"))
+def test_perceptron_fit_and(learner, reference):
+    """fit learns AND with lr=0.5 in 10 epochs; w, b as Rosenblatt's rule gives them; fit returns self"""
+    y = np.array([0, 0, 0, 1])
+    p = learner.module("perceptron").Perceptron(2, lr=0.5)
+    returned = p.fit(X_AND, y, epochs=10)
+    if not hasattr(returned, "is_") or not returned.is_(p):
+        raise CheckFailure(tr("fit must return self", "fit は self を返します"), call="fit(X, y, epochs=10)",
+                           got=repr(returned))
+    ref_class = reference.module("perceptron").Perceptron
+    ref = ref_class(2, lr=0.5).fit(X_AND, y, epochs=10)
+    flipped = ref_class(2, lr=-0.5).fit(X_AND, y, epochs=10)
+
+    def diagnose(_):
+        return "perceptron-update-sign" if np.allclose(p.w, flipped.w) and np.isclose(p.b, flipped.b) else None
+
+    call = "Perceptron(2, lr=0.5).fit(X, y, epochs=10)"
+    inputs = {"X": X_AND, "y": y}
+    expect_close(p.w, ref.w, call=call, inputs=inputs, what="w", diagnose=diagnose)
+    expect_close(p.b, ref.b, call=call, inputs=inputs, what="b", diagnose=diagnose)
+    expect_equal(p.predict(X_AND), y, call="predict(X) after fit", inputs={"X": X_AND})
