@@ -34,3 +34,18 @@ MISTAKES += [
             "the update has the wrong sign: use error = y_i − ŷ_i, then w += lr·error·x_i and b += lr·error",
             "更新の符号が逆です: error = y_i − ŷ_i として w += lr·error·x_i, b += lr·error とします"),
 ]
+MISTAKES += [
+    Mistake("step-zero-is-one", ("exercise3",), "step_function gives 1 at x = 0; use x > 0 (step(0) = 0)",
+            "step_function が x = 0 で 1 を返しています。x > 0 を使います (step(0) = 0)"),
+    Mistake("sigmoid-grad-of-output", ("exercise3",),
+            "sigmoid_grad treats its argument as the sigmoid's output (x·(1 − x)); it gets x: use s = sigmoid(x)",
+            "sigmoid_grad が引数を sigmoid の出力とみなしています (x·(1 − x))。引数は x なので s = sigmoid(x) を使います"),
+    Mistake("relu-grad-inverted", ("exercise3",), "relu_grad is 1 where x < 0 and 0 where x > 0: the mask is reversed",
+            "relu_grad が x < 0 で 1、x > 0 で 0 になっています (条件が逆です)"),
+    Mistake("softmax-no-max-shift", ("exercise3",),
+            "softmax overflows (NaN/inf) for large values: subtract each row's maximum before np.exp",
+            "大きな値で softmax がオーバーフローします (NaN/inf)。np.exp の前に各行の最大値を引きます"),
+    Mistake("softmax-sum-over-batch", ("exercise3",),
+            "softmax divides by the sum over the whole batch: normalise each row (axis=-1, keepdims=True)",
+            "softmax がバッチ全体の和で割っています。各行ごとに正規化します (axis=-1, keepdims=True)"),
+]
