@@ -76,3 +76,36 @@ def discover(folders: list[Path], assignment: str | None = None) -> list[Submiss
             raise DiscoveryError(f"learner id {sub.learner!r} appears twice: {seen[sub.learner]} and {sub.source}")
         seen[sub.learner] = sub.source
     return found
+
+
+def gather_loose_modules(folder: Path, dest: Path, stubs: Path | None = None) -> Path | None:
+    """Build an exercises folder at ``dest`` from module files uploaded loose (as Gradescope allows).
+
+    Each ``name.py`` anywhere under ``folder`` whose name is a graded module of the registry goes to its
+    exercise's folder, on top of that exercise's starter files from ``stubs`` (the given helpers). Returns
+    ``dest``, or None when no file matched.
+    """
+    owner = {m: e.id for e in registry.exercises() for m in e.modules}
+    import shutil
+    found = False
+    for path in sorted(Path(folder).rglob("*.py")):
+        exercise = owner.get(path.stem)
+        if exercise is None:
+            continue
+        target = dest / exercise
+        if not target.exists():
+            if stubs is not None and (stubs / exercise).is_dir():
+                shutil.copytree(stubs / exercise, target, ignore=shutil.ignore_patterns("__pycache__"))
+            target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / path.name)
+        found = True
+    return dest if found else None
+
+
+def find_single_submission(folder: Path) -> Path | None:
+    """The submission in an upload: ``folder`` itself or one folder directly inside it (a zipped repository)."""
+    folder = Path(folder)
+    if is_submission(folder):
+        return paths.find_exercises_dir(folder)
+    inside = [p for p in sorted(folder.iterdir()) if p.is_dir() and is_submission(p)] if folder.is_dir() else []
+    return paths.find_exercises_dir(inside[0]) if len(inside) == 1 else None

@@ -31,3 +31,19 @@ def check_text(check) -> str:
     if check.hint and check.status != "passed":
         parts.append(f"hint: {check.hint}")
     return "\n".join(parts)
+
+
+def template(name: str, **values: str) -> str:
+    """A file from ``course/templates/`` with each ``@KEY@`` replaced (shell and YAML keep their ``$``)."""
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "templates" / name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(f"@{key.upper()}@", value)
+    return text
+
+
+def install_options(exercises) -> tuple[str, str]:
+    """pip extras and options for installing the kit where ``exercises`` are graded (CPU torch if needed)."""
+    if any(e.torch for e in exercises):
+        return "[torch]", "--extra-index-url https://download.pytorch.org/whl/cpu"
+    return "", ""
