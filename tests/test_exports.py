@@ -1,0 +1,143 @@
+"""Exports checked against the published formats: Gradescope, GitHub Classroom, JUnit, nbgrader's CSV."""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course import paths, planted
+from course.export import classroom, csv_export, gradescope, junit
+from course.result import CheckResult, ExerciseResult, SubmissionResult
+
+KIT = Path(__file__).resolve().parent.parent
+
+
+def _result() -> SubmissionResult:
+    checks = [CheckResult("softmax.rows", "passed", 1.0, 1.0, "public", title="rows sum to 1"),
+              CheckResult("softmax.batch", "failed", 0.0, 1.5, "hidden", "softmax-sum-over-batch", "sums over batch",
+                          hint="axis=-1"),
+              CheckResult("softmax.big", "timeout", 0.0, 1.0, "public", message="no answer within 20 s"),
+              CheckResult("softmax.gpu", "skipped", 0.0, 0.0, "public", message="no CUDA"),
+              CheckResult("softmax.raise", "error", 0.0, 0.5, "hidden", message="ValueError")]
+    return SubmissionResult("alice", [ExerciseResult("exercise3", checks)])
+
+
+def test_gradescope_results_json_has_the_required_keys_and_types():
+    doc = json.loads(gradescope.dumps(_result(), execution_time=3.2))
+    assert isinstance(doc["score"], float) and doc["score"] == 1.0 and isinstance(doc["execution_time"], int)
+    assert len(doc["tests"]) == 5
+    for test in doc["tests"]:
+        assert isinstance(test["score"], float) and isinstance(test["max_score"], float)
+        assert test["visibility"] in ("hidden", "after_due_date", "after_published", "visible")
+        assert isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert test.get("status", "passed") in ("passed", "failed")
+    by_name = {t["name"].split(" ")[2]: t for t in doc["tests"]}
+    assert by_name["softmax.batch"]["visibility"] == "after_published"
+    assert by_name["softmax.rows"]["visibility"] == "visible"
+    assert by_name["softmax.batch"]["status"] == "failed" and "softmax-sum-over-batch" in by_name["softmax.batch"]["output"]
+    assert by_name["softmax.big"]["status"] == "failed" and "timeout" in by_name["softmax.big"]["output"]
+    assert "status" not in by_name["softmax.gpu"]
+
+
+def test_classroom_notices_are_what_the_reporter_prints_and_keep_fractions():
+    lines = classroom.notices([_result()]).splitlines()
+    assert "::notice title=Autograding complete::Points 1/4" in lines
+    report = [l for l in lines if l.startswith("::notice title=Autograding report::")]
+    assert json.loads(report[0].split("::", 2)[2]) == {"totalPoints": 1, "maxPoints": 4}
+    half = SubmissionResult("x", [ExerciseResult("e", [CheckResult("c", "passed", 0.5, 1.25)])])
+    assert '{"totalPoints":0.5,"maxPoints":1.25}' in classroom.notices([half])
+
+
+def test_junit_xml_parses_and_counts_each_status():
+    root = ET.fromstring(junit.to_xml([_result(), _result()]))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("10", "2", "4", "2")
+    suite = root.find("testsuite")
+    assert suite.get("name") == "alice.exercise3" and suite.get("tests") == "5"
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert cases["softmax.batch"].find("failure") is not None
+    assert cases["softmax.big"].find("error").get("type") == "timeout"
+    assert cases["softmax.gpu"].find("skipped") is not None
+    assert cases["softmax.rows"].find("failure") is None and cases["softmax.rows"].find("error") is None
+
+
+def test_csv_has_nbgraders_export_columns():
+    rows = list(csv.DictReader(io.StringIO(csv_export.to_csv([_result()], assignment="ps3"))))
+    assert list(rows[0]) == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                             "raw_score", "late_submission_penalty", "score", "max_score"]
+    assert rows[0]["assignment"] == "ps3" and rows[0]["student_id"] == "alice"
+    assert float(rows[0]["score"]) == 1.0 and float(rows[0]["max_score"]) == 4.0
+
+
+def _run(args, cwd, env=None):
+    return subprocess.run([sys.executable, "-m", "course", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(KIT), **(env or {})})
+
+
+needs_ex0 = pytest.mark.skipif(not paths.graders_dir("exercise0").is_dir(), reason="exercise0 graders absent")
+
+
+@needs_ex0
+def test_run_autograder_from_the_built_zip_grades_loose_files_and_writes_results_json(tmp_path):
+    built = _run(["gradescope", "build", "-e", "exercise0", "-o", tmp_path / "autograder.zip"], tmp_path)
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as zf:
+        names = zf.namelist()
+        assert {"setup.sh", "run_autograder", "kit/pyproject.toml"} <= set(names)
+        assert any(n.startswith("kit/graders/exercise0/") for n in names)
+        assert zf.getinfo("run_autograder").external_attr >> 16 & 0o111
+        zf.extractall(tmp_path / "ag" / "source")
+    # A learner who uploads just the module file, with a planted mistake.
+    sub = planted.make_submission(tmp_path / "made", planted.planted("exercise0")[:1], exercises=["exercise0"])
+    (tmp_path / "ag" / "submission").mkdir()
+    for module in (sub / "exercise0").glob("*.py"):
+        (tmp_path / "ag" / "submission" / module.name).write_bytes(module.read_bytes())
+    env = {"AUTOGRADER_ROOT": str(tmp_path / "ag"), "COURSE_PYTHON": sys.executable}
+    env.pop("COURSE_ROOT", None)
+    proc = subprocess.run(["bash", tmp_path / "ag" / "source" / "run_autograder"], capture_output=True, text=True,
+                          timeout=300, env={**{k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}, **env})
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "ag" / "results" / "results.json").read_text())
+    assert 0 < doc["score"] < sum(t["max_score"] for t in doc["tests"])
+    assert any(t.get("status") == "failed" for t in doc["tests"])
+
+
+def test_run_autograder_with_an_empty_upload_still_writes_results_json(tmp_path):
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "notes.txt").write_text("oops")
+    proc = _run(["gradescope", "run", "--root", tmp_path], tmp_path)
+    assert proc.returncode == 0
+    doc = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert doc["score"] == 0.0 and "No exercise found" in doc["output"]
+
+
+@needs_ex0
+def test_grade_format_classroom_and_gradescope_from_the_command(tmp_path):
+    planted.make_submission(tmp_path / "alice", exercises=["exercise0"])
+    proc = _run(["grade", tmp_path / "alice", "-e", "exercise0", "--no-store", "--format", "classroom"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = re.search(r"^::notice title=Autograding report::(.*)$", proc.stdout, re.M)
+    points = json.loads(report.group(1))
+    assert points["totalPoints"] == points["maxPoints"] > 0
+    assert not (tmp_path / "grades.sqlite").exists()
+    proc = _run(["grade", tmp_path / "alice", "-e", "exercise0", "--no-store", "--format", "gradescope",
+                 "-o", "r.json"], tmp_path)
+    assert json.loads((tmp_path / "r.json").read_text())["score"] == points["totalPoints"]
+
+
+def test_classroom_workflow_is_written_with_the_kit_and_the_grading_step(tmp_path):
+    proc = _run(["classroom", "--kit-repo", "uni/dl-kit", "--kit-ref", "v1", "-e", "exercise0"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / ".github" / "workflows" / "classroom.yml").read_text()
+    assert "repository: uni/dl-kit" in text and "ref: v1" in text
+    assert "course grade exercises --no-store --format classroom -e exercise0" in text
+    assert "@" not in re.sub(r"actions/[\w-]+@v\d+", "", text).replace("github-classroom[bot]", "")
+    bad = _run(["classroom", "--kit-repo", "nonsense"], tmp_path)
+    assert bad.returncode == 2 and "owner/name" in bad.stderr
