@@ -132,6 +132,9 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         click.echo(f"kit error: {line}", err=True)
 
     status = EXIT_KIT_ERROR if outcome.errors else EXIT_OK
+    if fmt == "summary" and output == "-" and "-" in (json_path, junit_path, csv_path):
+        output = None   # stdout carries the asked-for file; the score table would corrupt it
+        click.echo(_summary(results), err=True, nl=False)
     writers = [(json_path, lambda: _formatted("json", results, 0)),
                (junit_path, lambda: __import__("course.export.junit", fromlist=["x"]).to_xml(results)),
                (csv_path, lambda: __import__("course.export.csv_export", fromlist=["x"]).to_csv(
