@@ -22,8 +22,6 @@ MISTAKES = [
             "には変化が見えず勾配が 0 になります"),
     Mistake("gd-ignores-lr", ("exercise1",), "gradient_descent ignores the lr it is given (uses a fixed 0.01)",
             "gradient_descent が引数の lr を使っていません (0.01 に固定されています)"),
-]
-MISTAKES += [
     Mistake("xor-composition", ("exercise2",),
             "AND, NAND and OR are right but XOR combines them wrongly: XOR = AND(NAND(x1, x2), OR(x1, x2))",
             "AND・NAND・OR は正しいのに XOR の組み合わせ方が違います: XOR = AND(NAND(x1, x2), OR(x1, x2))"),
@@ -33,8 +31,6 @@ MISTAKES += [
     Mistake("perceptron-update-sign", ("exercise2",),
             "the update has the wrong sign: use error = y_i − ŷ_i, then w += lr·error·x_i and b += lr·error",
             "更新の符号が逆です: error = y_i − ŷ_i として w += lr·error·x_i, b += lr·error とします"),
-]
-MISTAKES += [
     Mistake("step-zero-is-one", ("exercise3",), "step_function gives 1 at x = 0; use x > 0 (step(0) = 0)",
             "step_function が x = 0 で 1 を返しています。x > 0 を使います (step(0) = 0)"),
     Mistake("sigmoid-grad-of-output", ("exercise3",),
@@ -48,4 +44,24 @@ MISTAKES += [
     Mistake("softmax-sum-over-batch", ("exercise3",),
             "softmax divides by the sum over the whole batch: normalise each row (axis=-1, keepdims=True)",
             "softmax がバッチ全体の和で割っています。各行ごとに正規化します (axis=-1, keepdims=True)"),
+    Mistake("sse-no-half", ("exercise4",), "sum_squared_error lacks the 0.5: the result is twice 0.5·Σ(y − t)²",
+            "sum_squared_error に 0.5 がありません (0.5·Σ(y − t)² の 2 倍になっています)"),
+    Mistake("mse-sse-confusion", ("exercise4",),
+            "sum and mean of squares are swapped: SSE = 0.5·Σ(y − t)², MSE = mean((y − t)²) (older printings of "
+            "the book call the SSE mean_squared_error)",
+            "2 乗和と 2 乗平均が入れ替わっています: SSE = 0.5·Σ(y − t)²、MSE = mean((y − t)²) (本の古い版では SSE を "
+            "mean_squared_error と呼んでいます)"),
+    Mistake("ce-no-delta", ("exercise4",),
+            "no delta inside the log: a probability of 0 gives log(0) = −inf; use np.log(y + 1e-7)",
+            "log の中に delta がないため、確率 0 で log(0) = −inf になります。np.log(y + 1e-7) を使います"),
+    Mistake("ce-one-hot-only", ("exercise4",),
+            "cross_entropy_error works for one-hot t but not for class labels: convert, or index y[np.arange(N), t]",
+            "cross_entropy_error が one-hot の t では動きますが正解ラベルでは動きません (y[np.arange(N), t] を使います)"),
+    Mistake("ce-labels-only", ("exercise4",),
+            "cross_entropy_error works for class labels but not for one-hot t: turn it into labels with "
+            "t.argmax(axis=1)",
+            "cross_entropy_error が正解ラベルでは動きますが one-hot の t では動きません (t.argmax(axis=1) でラベルにします)"),
+    Mistake("ce-not-batch-mean", ("exercise4",),
+            "cross_entropy_error returns the sum over the batch (N times too large): divide by N = y.shape[0]",
+            "cross_entropy_error がバッチの和を返しています (N 倍)。N = y.shape[0] で割ります"),
 ]

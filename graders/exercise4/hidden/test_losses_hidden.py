@@ -1,0 +1,63 @@
+"""Exercise 4 hidden checks: a label for one sample, batch averaging, N == C, extremes, inputs unchanged."""
+import numpy as np
+
+from course.checks import CheckFailure, check, expect_close, tr
+# pytest imports graders by their path under graders/ (--import-mode=importlib), so the public module's
+# helpers are importable here by that name.
+from exercise4.test_losses import HINT_CE, expect_cross_entropy
+
+
+@check("ce.label_single", 1, hidden=True, ja="cross_entropy_error: 1 サンプル、ラベル (整数)", hint=HINT_CE)
+def test_ce_label_single(learner, reference):
+    """cross_entropy_error of one sample whose target is the label 2"""
+    expect_cross_entropy(learner, reference, np.array([0.1, 0.05, 0.6, 0.0, 0.25]), 2)
+
+
+@check("ce.batch_mean", 1, hidden=True, ja="cross_entropy_error: バッチ (N=5) の平均",
+       hint=tr("divide the sum by the batch size N = y.shape[0]", "和をバッチサイズ N = y.shape[0] で割ります"))
+def test_ce_batch_mean(learner, reference):
+    """cross_entropy_error averages over a batch of 5 (not the sum)"""
+    y = np.array([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.25, 0.25]])
+    expect_cross_entropy(learner, reference, y, np.array([0, 2, 1, 0, 1]))
+
+
+@check("ce.square_batch", 1, hidden=True, ja="cross_entropy_error: N = C のバッチ (ラベル)", hint=HINT_CE)
+def test_ce_square_batch(learner, reference):
+    """cross_entropy_error with labels when the batch size equals the number of classes (3×3)"""
+    y = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+    expect_cross_entropy(learner, reference, y, np.array([0, 2, 1]))
+
+
+@check("ce.leaves_input", 1, hidden=True, ja="cross_entropy_error: 引数の配列を書き換えない",
+       hint=tr("write np.log(y + delta), not y += delta", "y += delta ではなく np.log(y + delta) と書きます"))
+def test_ce_leaves_input(learner):
+    """cross_entropy_error leaves y unchanged"""
+    y0 = np.array([[0.7, 0.3], [0.0, 1.0]])
+    y = learner.new(y0.copy())
+    learner.module("losses").cross_entropy_error(y, np.array([0, 1]))
+    after = y.get()
+    if not np.array_equal(after, y0):
+        raise CheckFailure(tr("cross_entropy_error changed y", "cross_entropy_error が y を書き換えました"),
+                           call="cross_entropy_error(y, t)", inputs={"y": y0}, expected=y0, got=after,
+                           diagnosis="input-mutated")
+
+
+@check("bce.extremes", 1, hidden=True, ja="binary_cross_entropy: 確率 0 と 1 でも有限 (delta)",
+       hint=tr("add 1e-7 inside both logs: log(yp + 1e-7) and log(1 - yp + 1e-7)",
+               "両方の log の中に 1e-7 を足します: log(yp + 1e-7) と log(1 - yp + 1e-7)"))
+def test_bce_extremes(learner, reference):
+    """binary_cross_entropy stays finite for predictions of exactly 0 and 1"""
+    yp, yt = np.array([0.0, 1.0, 1.0, 0.0, 0.5]), np.array([1.0, 0.0, 1.0, 0.0, 1.0])
+    expect_close(learner.module("losses").binary_cross_entropy(yp, yt),
+                 reference.module("losses").binary_cross_entropy(yp, yt), call="binary_cross_entropy(yp, yt)",
+                 inputs={"yp": yp, "yt": yt}, diagnose=lambda g: None if np.isfinite(g) else "ce-no-delta")
+
+
+@check("sse.batch", 1, hidden=True, ja="sum_squared_error: 2 次元でも全要素の和の半分",
+       hint=tr("0.5 * np.sum((y - t) ** 2) sums over every element", "0.5 * np.sum((y - t) ** 2) は全要素の和です"))
+def test_sse_batch(learner, reference):
+    """sum_squared_error of a 3×2 batch sums over every element"""
+    y, t = np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]]), np.array([[0.0, 2.0], [1.0, 1.0], [0.0, 1.0]])
+    expect_close(learner.module("losses").sum_squared_error(y, t),
+                 reference.module("losses").sum_squared_error(y, t), call="sum_squared_error(y, t)",
+                 inputs={"y": y, "t": t})

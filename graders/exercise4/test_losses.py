@@ -1,0 +1,127 @@
+"""Exercise 4 public checks: SSE and MSE, cross-entropy with one-hot and label targets, BCE."""
+import numpy as np
+
+from course.checks import CheckFailure, check, constant_ratio, expect_close, tr
+from course.sandbox.remote import LearnerError
+
+# The book's example: the network's output for one image and the one-hot target "2".
+Y_BOOK = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+T_BOOK = np.eye(10)[2]
+Y_BATCH = np.array([[0.7, 0.1, 0.1, 0.1], [0.2, 0.5, 0.2, 0.1], [0.25, 0.25, 0.25, 0.25]])
+LABELS = np.array([0, 2, 3])
+TARGET_FORMS = {True: tr("class labels", "正解ラベル"), False: tr("one-hot", " one-hot")}
+HINT_CE = tr("reshape a single sample to (1, C); turn one-hot t into labels with t.argmax(axis=1); "
+             "return −Σ log(y[np.arange(N), t] + 1e-7) / N",
+             "1 サンプルは (1, C) に reshape し、one-hot の t は t.argmax(axis=1) でラベルにして "
+             "−Σ log(y[np.arange(N), t] + 1e-7) / N を返します")
+
+
+def squares_diagnosis(got, expected, numel, *, sse):
+    """Name SSE without its ½ (ratio 2) or SSE and MSE swapped (ratios numel/2, numel, 2/numel, 1/numel)."""
+    ratio = constant_ratio(got, expected)
+    if ratio is None:
+        return None
+    if sse and np.isclose(ratio, 2):
+        return "sse-no-half"
+    swapped = (2 / numel, 1 / numel) if sse else (numel / 2, numel)
+    return "mse-sse-confusion" if any(np.isclose(ratio, r) for r in swapped) else None
+
+
+def expect_cross_entropy(learner, reference, y, t):
+    """Compare the learner's cross_entropy_error(y, t) with the reference, naming the mistake on failure.
+
+    Whether t is one-hot or labels, the learner's function is also tried on the other form: when that one is
+    right, the failure comes from handling only one form.
+    """
+    ce = learner.module("losses").cross_entropy_error
+    expected = reference.module("losses").cross_entropy_error(y, t)
+    is_labels = np.size(t) != np.size(y)
+    n_classes = np.shape(y)[-1]
+    other = np.eye(n_classes)[np.asarray(t)] if is_labels else np.asarray(t).argmax(axis=-1)
+    form_code = "ce-one-hot-only" if is_labels else "ce-labels-only"
+    n = np.shape(y)[0] if np.ndim(y) == 2 else 1
+    call, inputs = "cross_entropy_error(y, t)", {"y": y, "t": t}
+
+    def other_form_works():
+        try:
+            return bool(np.isclose(ce(y, other), expected, rtol=1e-7))
+        except LearnerError:
+            return False
+
+    try:
+        got = ce(y, t)
+    except LearnerError as exc:
+        if not other_form_works():
+            raise
+        given, works = TARGET_FORMS[is_labels], TARGET_FORMS[not is_labels]
+        raise CheckFailure(tr(f"cross_entropy_error fails for {given['en']} t but works for {works['en']}",
+                              f"t が{given['ja']}のときに失敗します ({works['ja']}なら正しく動きます)"),
+                           call=call, inputs=inputs, expected=expected, error=str(exc), diagnosis=form_code) from None
+
+    def diagnose(g):
+        ratio = constant_ratio(g, expected)
+        if n > 1 and ratio is not None and np.isclose(ratio, n):
+            return "ce-not-batch-mean"
+        if not np.all(np.isfinite(g)):
+            return "ce-no-delta"
+        return form_code if other_form_works() else None
+
+    expect_close(got, expected, call=call, inputs=inputs, diagnose=diagnose)
+
+
+@check("sse.book", 1, ja="sum_squared_error: 本の例 (0.0975)",
+       hint=tr("0.5 * np.sum((y - t) ** 2)", "0.5 * np.sum((y - t) ** 2) です"))
+def test_sse_book(learner, reference):
+    """sum_squared_error of the book's example is 0.0975"""
+    expect_close(learner.module("losses").sum_squared_error(Y_BOOK, T_BOOK),
+                 reference.module("losses").sum_squared_error(Y_BOOK, T_BOOK), call="sum_squared_error(y, t)",
+                 inputs={"y": Y_BOOK, "t": T_BOOK},
+                 diagnose=lambda g: squares_diagnosis(g, 0.0975, Y_BOOK.size, sse=True))
+
+
+@check("mse.batch", 1, ja="mean_squared_error: 全要素の平均 (2×5)",
+       hint=tr("np.mean((y - t) ** 2): the mean over every element, no 0.5",
+               "np.mean((y - t) ** 2) です (全要素の平均、0.5 は付けません)"))
+def test_mse_batch(learner, reference):
+    """mean_squared_error averages over every element of a 2×5 batch"""
+    y = np.array([[0.5, 1.0, -1.0, 2.0, 0.0], [1.5, 0.25, 0.0, -0.5, 3.0]])
+    t = np.array([[0.0, 1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 1.0]])
+    expected = reference.module("losses").mean_squared_error(y, t)
+    expect_close(learner.module("losses").mean_squared_error(y, t), expected, call="mean_squared_error(y, t)",
+                 inputs={"y": y, "t": t}, diagnose=lambda g: squares_diagnosis(g, expected, y.size, sse=False))
+
+
+@check("ce.one_hot_single", 1, ja="cross_entropy_error: 1 サンプル、one-hot (本の例)", hint=HINT_CE)
+def test_ce_one_hot_single(learner, reference):
+    """cross_entropy_error of the book's single sample with a one-hot target"""
+    expect_cross_entropy(learner, reference, Y_BOOK, T_BOOK)
+
+
+@check("ce.labels_batch", 1, ja="cross_entropy_error: バッチ、ラベル (N=3, C=4)", hint=HINT_CE)
+def test_ce_labels_batch(learner, reference):
+    """cross_entropy_error of a batch of 3 with class labels, averaged over the batch"""
+    expect_cross_entropy(learner, reference, Y_BATCH, LABELS)
+
+
+@check("ce.one_hot_batch", 1, ja="cross_entropy_error: バッチ、one-hot (N=3, C=4)", hint=HINT_CE)
+def test_ce_one_hot_batch(learner, reference):
+    """cross_entropy_error of a batch of 3 with one-hot targets, averaged over the batch"""
+    expect_cross_entropy(learner, reference, Y_BATCH, np.eye(4)[LABELS])
+
+
+@check("ce.zero_probability", 1, ja="cross_entropy_error: 正解の確率が 0 でも有限 (delta)",
+       hint=tr("add delta = 1e-7 inside the log: np.log(y + 1e-7)", "log の中に delta = 1e-7 を足します: np.log(y + 1e-7)"))
+def test_ce_zero_probability(learner, reference):
+    """cross_entropy_error is −log(1e-7) ≈ 16.12, not inf, when the true class has probability 0"""
+    expect_cross_entropy(learner, reference, Y_BOOK, np.eye(10)[3])
+
+
+@check("bce.values", 1, ja="binary_cross_entropy: 確率と 0/1 の正解",
+       hint=tr("-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7))",
+               "-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7)) です"))
+def test_bce_values(learner, reference):
+    """binary_cross_entropy of five predictions"""
+    yp, yt = np.array([0.9, 0.2, 0.6, 0.4, 0.99]), np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    expect_close(learner.module("losses").binary_cross_entropy(yp, yt),
+                 reference.module("losses").binary_cross_entropy(yp, yt), call="binary_cross_entropy(yp, yt)",
+                 inputs={"yp": yp, "yt": yt})
