@@ -206,18 +206,21 @@ def _factor(c: float) -> str:
 
 def expect_gradients(got: dict, expected: dict, *, call: str, inputs: dict | None = None,
                      numerical: dict | None = None, rtol: float = REF_RTOL, atol: float = REF_ATOL,
-                     against: str = "reference", diagnose=None) -> dict[str, GradientRow]:
+                     against: str = "reference", diagnose=None, title=None) -> dict[str, GradientRow]:
     """Fail with the per-parameter table unless every gradient in ``got`` matches ``expected``.
 
     ``against`` names what ``expected`` is (``"reference"`` or ``"numerical"``) for the message;
-    ``diagnose(rows)`` returns a catalogue code or None. Returns the rows when everything matches.
+    ``diagnose(rows)`` returns a catalogue code or None; ``title`` (a ``tr`` pair) replaces "wrong
+    gradients" when the arrays are something else (an optimizer's parameter updates). Returns the rows
+    when everything matches.
     """
+    title = title or tr("wrong gradients", "勾配が違います")
     rows = compare_gradients(got, expected, numerical=numerical, rtol=rtol, atol=atol)
     if all(r.ok for r in rows.values()):
         return rows
     what = {"reference": tr("the reference's backprop", "模範解答の逆伝播"),
             "numerical": tr("the kit's numerical gradient (central difference)", "キットの数値微分 (中心差分)")}[against]
-    summary = {lang: "\n".join([pick(tr("wrong gradients (compared with ", "勾配が違います ("), lang)
+    summary = {lang: "\n".join([pick(title, lang) + pick(tr(" (compared with ", " ("), lang)
                                 + pick(what, lang) + pick(tr(")", "と比較)"), lang),
                                 table(rows, lang),
                                 pick(tr("verdict: ", "判定: "), lang) + verdict(rows, lang)])

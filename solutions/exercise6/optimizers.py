@@ -8,6 +8,11 @@ import numpy as np
 EPS = 1e-7  # keeps the division finite when the accumulated squared gradient is 0
 
 
+def _scaled_step(params, key, lr, g, h):
+    """p ← p − lr·g / (√h + ε), in place: the step AdaGrad and RMSprop share."""
+    params[key] -= lr * g / (np.sqrt(h) + EPS)
+
+
 def _slot(state, key, like):
     """The state array for ``key``, created as zeros shaped like ``like`` on first use."""
     if key not in state:
@@ -73,7 +78,7 @@ class AdaGrad:
         for key in params:
             h = _slot(self.h, key, params[key])
             h += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(h) + EPS)
+            _scaled_step(params, key, self.lr, grads[key], h)
 
 
 class RMSprop:
@@ -89,7 +94,7 @@ class RMSprop:
             h = _slot(self.h, key, params[key])
             h *= self.decay_rate
             h += (1 - self.decay_rate) * grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(h) + EPS)
+            _scaled_step(params, key, self.lr, grads[key], h)
 
 
 class Adam:

@@ -1,0 +1,140 @@
+"""Exercise 6 helpers shared by the public and hidden checks (as fixtures: graders import no siblings).
+
+An optimizer is graded by the parameters' change after k steps (not its internal state), against the
+reference run on the same gradients. When the change is wrong, what it matches names the mistake: a
+constant ratio to the right step (3.162 for Adam without bias correction, −1 for a flipped momentum sign),
+NaN at the first Adam step (t used before the increment), or the reference re-run with its state reset
+every call, shared by all keys, or with ε inside the square root.
+"""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from course.checks import CheckFailure, tr
+from course.checks.gradients import expect_gradients
+
+EPS = 1e-7
+STATEFUL = ("Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")
+TITLE = tr("wrong parameter changes", "パラメータの変化量が違います")
+
+
+def learner_run(learner, name, kwargs, params0, grads_seq):
+    """The learner's optimizer over ``grads_seq`` on a live copy of ``params0``: the params after each step.
+
+    Also checks that every update happened in place: the dict keeps the same array objects, and those
+    arrays changed.
+    """
+    opt = getattr(learner.module("optimizers"), name)(**kwargs)
+    params = learner.new({k: v.copy() for k, v in params0.items()})
+    arrays = {k: params.ref[k] for k in params0}
+    states = []
+    for grads in grads_seq:
+        opt.update(params, grads)
+        states.append(params.get())
+    for key, array in arrays.items():
+        same = params.ref[key].is_(array)
+        if not same or np.array_equal(array.get(), params0[key]):
+            raise CheckFailure(tr(f"{name}.update did not change params[{key!r}] in place",
+                                  f"{name}.update が params[{key!r}] をその場で更新していません"),
+                               call=f"{name}({_kw(kwargs)}).update(params, grads)",
+                               got=tr("params[key] is now a different array" if not same else
+                                      "the original array is unchanged",
+                                      "params[key] が別の配列になりました" if not same else "元の配列が変わっていません"),
+                               diagnosis="update-out-of-place")
+    return states
+
+
+def _kw(kwargs):
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+
+
+def reference_run(reference, name, kwargs, params0, grads_seq, mode="right"):
+    """The reference optimizer's params after each step; ``mode`` "reset" or "shared" re-creates a mistake."""
+    cls = getattr(reference.module("optimizers"), name)
+    params = {k: v.copy() for k, v in params0.items()}
+    opt = cls(**kwargs)
+    states = []
+    for grads in grads_seq:
+        if mode == "reset":
+            opt = cls(**kwargs)
+        if mode == "shared":
+            for key in params:
+                view = {"shared": params[key]}
+                opt.update(view, {"shared": grads[key]})
+        else:
+            opt.update(params, grads)
+        states.append({k: v.copy() for k, v in params.items()})
+    return states
+
+
+def eps_inside_first_step(name, kwargs, g):
+    """The first step's change with ε inside the square root (AdaGrad, RMSprop, Adam), else None."""
+    lr = kwargs.get("lr", {"Adam": 0.001}.get(name, 0.01))
+    if name == "AdaGrad":
+        return -lr * g / np.sqrt(g * g + EPS)
+    if name == "RMSprop":
+        rho = kwargs.get("decay_rate", 0.99)
+        return -lr * g / np.sqrt((1 - rho) * g * g + EPS)
+    if name == "Adam":
+        b1, b2 = kwargs.get("beta1", 0.9), kwargs.get("beta2", 0.999)
+        lr_t = lr * np.sqrt(1 - b2) / (1 - b1)
+        return -lr_t * (1 - b1) * g / np.sqrt((1 - b2) * g * g + EPS)
+    return None
+
+
+def _matches(states, other):
+    return all(np.allclose(s[k], o[k], rtol=1e-6, atol=1e-12) for s, o in zip(states, other) for k in s)
+
+
+def diagnosis(reference, name, kwargs, params0, grads_seq, got_states):
+    """The named mistake that explains the learner's parameters after each step, or None."""
+    first = {k: got_states[0][k] - params0[k] for k in params0}
+    right = reference_run(reference, name, kwargs, params0, grads_seq)
+    if name == "Adam" and any(not np.isfinite(v).all() for v in first.values()):
+        return "adam-t-before-increment"
+    ratios = [np.vdot(first[k], right[0][k] - params0[k]) / np.vdot(right[0][k] - params0[k],
+                                                                     right[0][k] - params0[k]) for k in first]
+    if name == "Adam" and all(np.isclose(r, 0.1 / np.sqrt(0.001), rtol=1e-3) for r in ratios) and \
+            kwargs.get("beta1", 0.9) == 0.9 and kwargs.get("beta2", 0.999) == 0.999:
+        return "adam-no-bias-correction"
+    if name in ("Momentum", "Nesterov") and all(np.isclose(r, -1.0, rtol=1e-6) for r in ratios):
+        return "momentum-sign"
+    first_right = all(np.allclose(first[k], right[0][k] - params0[k], rtol=1e-6, atol=1e-15) for k in first)
+    inside = {k: eps_inside_first_step(name, kwargs, grads_seq[0][k]) for k in params0}
+    if not first_right and all(v is not None and np.allclose(first[k], v, rtol=1e-6, atol=1e-15) for k, v in inside.items()):
+        return "eps-inside-sqrt"
+    if len(grads_seq) > 1 and name in STATEFUL:
+        if _matches(got_states, reference_run(reference, name, kwargs, params0, grads_seq, "reset")):
+            return "optimizer-state-reset"
+        shapes = {v.shape for v in params0.values()}
+        if len(shapes) == 1 and _matches(got_states,
+                                         reference_run(reference, name, kwargs, params0, grads_seq, "shared")):
+            return "optimizer-state-shared"
+    return None
+
+
+def check_steps(learner, reference, name, kwargs, params0, grads_seq):
+    """Grade the parameters' change after every step against the reference, naming the mistake if known."""
+    got = learner_run(learner, name, kwargs, params0, grads_seq)
+    want = reference_run(reference, name, kwargs, params0, grads_seq)
+    for step, (g, w) in enumerate(zip(got, want), start=1):
+        expect_gradients({f"Δ{k}": g[k] - params0[k] for k in g}, {f"Δ{k}": w[k] - params0[k] for k in w},
+                         call=f"{name}({_kw(kwargs)}).update(params, grads)  ×{step}", title=TITLE,
+                         inputs={f"grads[{k!r}] at step 1": v for k, v in grads_seq[0].items()},
+                         diagnose=lambda rows: diagnosis(reference, name, kwargs, params0, grads_seq, got))
+
+
+def problem(rng, shapes, grad_scale=1.0, steps=3):
+    """Starting params and a gradient for each step (O(1) by default; 1e-4 shows where ε sits)."""
+    params0 = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    grads = [{k: grad_scale * (rng.standard_normal(s) + np.sign(rng.standard_normal(s)))
+              for k, s in shapes.items()} for _ in range(steps)]
+    return params0, grads
+
+
+@pytest.fixture(scope="session")
+def ex6():
+    """The helpers above, for the checks in this folder and in hidden/."""
+    return SimpleNamespace(check_steps=check_steps, problem=problem, learner_run=learner_run,
+                           reference_run=reference_run, STATEFUL=STATEFUL)

@@ -1,0 +1,65 @@
+"""Exercise 6 public checks: each optimizer's parameter changes over three steps, in-place updates, and a
+short minimisation of f(x, y) = x²/20 + y²."""
+import numpy as np
+
+from course.checks import CheckFailure, check, tr
+
+RNG_SEED = 6
+SHAPES = {"W": (2, 3), "b": (3,)}
+HINTS = {
+    "SGD": tr("params[key] -= lr * grads[key]", "params[key] -= lr * grads[key]"),
+    "Momentum": tr("v = momentum*v - lr*g; p += v, with one v per key kept across calls",
+                   "v = momentum*v - lr*g; p += v (v はキーごとに持ち、呼び出しをまたいで保持)"),
+    "Nesterov": tr("p += m*m*v; p -= (1+m)*lr*g; v = m*v - lr*g (v per key, kept across calls)",
+                   "p += m*m*v; p -= (1+m)*lr*g; v = m*v - lr*g (v はキーごとに保持)"),
+    "AdaGrad": tr("h += g*g; p -= lr*g / (sqrt(h) + 1e-7)", "h += g*g; p -= lr*g / (sqrt(h) + 1e-7)"),
+    "RMSprop": tr("h = decay_rate*h + (1-decay_rate)*g*g; p -= lr*g / (sqrt(h) + 1e-7)",
+                  "h = decay_rate*h + (1-decay_rate)*g*g; p -= lr*g / (sqrt(h) + 1e-7)"),
+    "Adam": tr("t += 1 first; lr_t = lr*sqrt(1-beta2**t)/(1-beta1**t); m += (1-beta1)*(g-m); "
+               "v += (1-beta2)*(g*g-v); p -= lr_t*m/(sqrt(v) + 1e-7)",
+               "まず t += 1。lr_t = lr*sqrt(1-beta2**t)/(1-beta1**t); m += (1-beta1)*(g-m); "
+               "v += (1-beta2)*(g*g-v); p -= lr_t*m/(sqrt(v) + 1e-7)"),
+}
+
+
+def _make_check(name, points):
+    @check(f"{name.lower()}.steps", points, ja=f"{name}: 3 ステップ後のパラメータ", hint=HINTS[name])
+    def test(learner, reference, ex6):
+        rng = np.random.default_rng(RNG_SEED)
+        params0, grads = ex6.problem(rng, SHAPES)
+        ex6.check_steps(learner, reference, name, {}, params0, grads)
+    test.__doc__ = f"{name} with its default hyperparameters moves W and b like the reference over three steps"
+    test.__name__ = f"test_{name.lower()}_steps"
+    return test
+
+
+test_sgd_steps = _make_check("SGD", 1)
+test_momentum_steps = _make_check("Momentum", 1)
+test_nesterov_steps = _make_check("Nesterov", 1)
+test_adagrad_steps = _make_check("AdaGrad", 1)
+test_rmsprop_steps = _make_check("RMSprop", 1)
+test_adam_steps = _make_check("Adam", 2)
+
+# lr per optimizer as in DLFS's comparison on this function; 60 steps reach f < 0.05 from (−7, 2).
+MINIMISE = {"SGD": 0.95, "Momentum": 0.1, "Nesterov": 0.1, "AdaGrad": 1.5, "RMSprop": 0.1, "Adam": 0.3}
+
+
+@check("optimizers.minimise", 1, ja="最適化: f(x, y) = x²/20 + y² の最小化",
+       hint=tr("each update must move params against the gradient, in place",
+               "各 update はパラメータを勾配の逆方向に、その場で動かします"))
+def test_minimise(learner):
+    """Every optimizer brings f(x, y) = x²/20 + y² from (−7, 2) close to its minimum at (0, 0) in 60 steps"""
+    module = learner.module("optimizers")
+    for name, lr in MINIMISE.items():
+        opt = getattr(module, name)(lr=lr)
+        params = learner.new({"xy": np.array([-7.0, 2.0])})
+        for _ in range(60):
+            x, y = params.get()["xy"]
+            opt.update(params, {"xy": np.array([x / 10.0, 2.0 * y])})
+        x, y = params.get()["xy"]
+        f = x ** 2 / 20 + y ** 2
+        if not f < 0.05:
+            raise CheckFailure(tr(f"{name}(lr={lr}) did not get close to the minimum of x²/20 + y² in 60 steps",
+                                  f"{name}(lr={lr}) が 60 ステップで x²/20 + y² の最小値に近づきません"),
+                               call=f"{name}(lr={lr}).update(params, grads) ×60 from (x, y) = (-7, 2)",
+                               expected="f(x, y) < 0.05", got=f"(x, y) = ({x:.4g}, {y:.4g}), f = {f:.4g}")
