@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from course.result import SubmissionResult
@@ -70,7 +71,11 @@ def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: st
         raise ValueError("no results to write into the gradebook")
     layout = _max_scores(results)
     _check_names(layout)
-    with _alembic_on_path(), Gradebook(db_url) as gb:
+    from sqlalchemy.exc import SAWarning
+
+    with _alembic_on_path(), Gradebook(db_url) as gb, warnings.catch_warnings():
+        # nbgrader's own add_submission trips SQLAlchemy's autoflush warnings; the rows are written anyway.
+        warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_assignment(assignment)
         for exercise, checks in layout.items():
             gb.update_or_create_notebook(exercise, assignment)

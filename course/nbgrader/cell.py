@@ -63,6 +63,9 @@ def run_checks(exercise: str, check_id: str) -> float | None:
     print(f"{mark} {check.id} [{check.status}] {check.title}")
     if check.message:
         print(check.message)
+    if check.diagnosis:
+        from course.mistakes import explain
+        print(f"{pick(tr('diagnosis', '診断'), lang)} [{check.diagnosis}] {explain(check.diagnosis, lang)}")
     if check.hint:
         print(pick(tr("hint", "ヒント"), lang) + ": " + check.hint)
     return None if check.status == "skipped" else check.score
