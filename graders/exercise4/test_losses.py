@@ -9,7 +9,7 @@ Y_BOOK = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
 T_BOOK = np.eye(10)[2]
 Y_BATCH = np.array([[0.7, 0.1, 0.1, 0.1], [0.2, 0.5, 0.2, 0.1], [0.25, 0.25, 0.25, 0.25]])
 LABELS = np.array([0, 2, 3])
-TARGET_FORMS = {True: tr("class labels", "正解ラベル"), False: tr("one-hot", " one-hot")}
+TARGET_FORMS = {True: tr("class labels", "正解ラベル"), False: tr("one-hot", "one-hot")}
 HINT_CE = tr("reshape a single sample to (1, C); turn one-hot t into labels with t.argmax(axis=1); "
              "return −Σ log(y[np.arange(N), t] + 1e-7) / N",
              "1 サンプルは (1, C) に reshape し、one-hot の t は t.argmax(axis=1) でラベルにして "
@@ -55,7 +55,7 @@ def expect_cross_entropy(learner, reference, y, t):
             raise
         given, works = TARGET_FORMS[is_labels], TARGET_FORMS[not is_labels]
         raise CheckFailure(tr(f"cross_entropy_error fails for {given['en']} t but works for {works['en']}",
-                              f"t が{given['ja']}のときに失敗します ({works['ja']}なら正しく動きます)"),
+                              f"t が {given['ja']} のときに失敗します ({works['ja']} なら正しく動きます)"),
                            call=call, inputs=inputs, expected=expected, error=str(exc), diagnosis=form_code) from None
 
     def diagnose(g):
