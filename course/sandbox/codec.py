@@ -45,7 +45,7 @@ def _torch():
 
 def encodable(obj) -> bool:
     """True when ``obj`` can cross by value (no handle needed anywhere inside it)."""
-    if isinstance(obj, _PLAIN):
+    if type(obj) in _PLAIN:
         return True
     if isinstance(obj, np.ndarray):
         return obj.dtype != object
@@ -65,7 +65,7 @@ def to_wire(obj, make_handle):
     """Turn ``obj`` into plain data; objects that cannot cross become handles from ``make_handle(obj)``."""
     if isinstance(obj, Handle):
         return (_HANDLE, obj.id, obj.type_name, obj.text)
-    if isinstance(obj, _PLAIN):
+    if type(obj) in _PLAIN:  # exact types: np.float64 is a float subclass but pickles as a numpy global
         return obj
     if isinstance(obj, np.ndarray) and obj.dtype != object:
         a = np.ascontiguousarray(obj)
