@@ -1,0 +1,100 @@
+"""Exercise 9 hidden checks: the accuracy target on held-out digits, evaluation mode, other batch sizes, and
+device-agnostic code emulated on the data-less "meta" device."""
+import torch
+
+from course.checks import CheckFailure, check, expect_close, tr
+from course.mistakes.pytorch import diagnose_error, recognise_errors
+
+DEVICE_CODES = ("not-on-device", "numpy-on-device")
+
+
+@check("fit.accuracy_90", 3, hidden=True, ja="fit: 5 エポックで未知データの正解率 90% 以上", timeout=20,
+       hint=tr("Adam(model.parameters(), lr=lr), F.cross_entropy on logits, every epoch over the whole loader",
+               "Adam(model.parameters(), lr=lr)、ロジットに F.cross_entropy、毎エポック全バッチを使います"))
+def test_fit_accuracy(learner, reference, ex9, mnist, device):
+    """fit reaches at least 90 % accuracy on the 1,000 held-out digits after 5 epochs on 4,000 (checked here)"""
+    model = ex9.mlp(learner)
+    call = "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST subset"
+    with recognise_errors(call, "labels-float", "no-flatten"):
+        history = learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
+                                                      ex9.loader(learner, *mnist.test, 500), epochs=5, lr=1e-3,
+                                                      device=device)
+    accuracy = ex9.accuracy_here(reference, ex9.state_of(model), *mnist.test)
+    if accuracy < 0.9:
+        losses = history.get("loss", []) if isinstance(history, dict) else []
+        floor = bool(losses) and all(not isinstance(v, torch.Tensor) and v >= 1.4611 for v in losses)
+        raise CheckFailure(tr("held-out accuracy below 90 % (measured here from the trained weights)",
+                              "未知データの正解率が 90% 未満です (学習後の重みからここで測定)"), call=call,
+                           expected=">= 0.90", got=round(accuracy, 4), diagnosis="softmax-before-cross-entropy"
+                           if floor else None)
+
+
+@check("evaluate.eval_mode", 1, hidden=True, ja="evaluate: model.eval() で評価 (dropout を止める)",
+       hint=tr("call model.eval() before the loop (and use torch.no_grad())",
+               "ループの前に model.eval() を呼びます (torch.no_grad() も使います)"))
+def test_evaluate_eval_mode(learner, reference, ex9, mnist, device, trained_state):
+    """evaluate switches off dropout: a model with nn.Dropout(0.5) scores its eval-mode accuracy"""
+    nn_l = learner.module("torch").nn
+    model = nn_l.Sequential(nn_l.Flatten(), nn_l.Linear(784, 300), nn_l.ReLU(), nn_l.Dropout(0.5),
+                            nn_l.Linear(300, 10))
+    model.load_state_dict({"1.weight": trained_state["l1.weight"], "1.bias": trained_state["l1.bias"],
+                           "4.weight": trained_state["l2.weight"], "4.bias": trained_state["l2.bias"]})
+    model.train()
+    images, labels = mnist.test[0][:500], mnist.test[1][:500]
+    call = "evaluate(model, loader, device)  # model = Sequential(Flatten, Linear, ReLU, Dropout(0.5), Linear)"
+    got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
+    ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
+    want = ex9.accuracy_here(reference, trained_state, images, labels)
+    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-9,
+                 diagnose=lambda _: "missing-eval-mode" if model.training else None)
+
+
+@check("evaluate.batch_sizes", 1, hidden=True, ja="evaluate: いろいろなバッチサイズ")
+def test_evaluate_batch_sizes(learner, reference, ex9, mnist, device, trained_state):
+    """evaluate gives the same accuracy for batch sizes 1000, 64 and 7"""
+    model = ex9.mlp(learner)
+    model.load_state_dict(trained_state)
+    want = ex9.accuracy_here(reference, trained_state, *mnist.test)
+    for size in (1000, 64, 7):
+        call = f"evaluate(model, loader, device)  # 1000 samples, batch_size={size}"
+        got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, *mnist.test, size), device)
+        ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
+        expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-9)
+
+
+def _expect_device_agnostic(outcome, call):
+    if outcome is None:
+        return
+    code = diagnose_error(outcome.info.get("message", ""), DEVICE_CODES)
+    if code:
+        raise CheckFailure(tr("with device='meta' (a device without data, standing in for a GPU here) your code "
+                              "mixed tensors of two devices", "device='meta' (データを持たないデバイス。ここでは GPU の"
+                              "代わり) で、2 つのデバイスのテンソルが混ざりました"), call=call,
+                           error=f"{outcome.type}: {outcome.info['message'][:300]}", diagnosis=code)
+
+
+@check("device.train_moves_batches", 1, hidden=True, ja="train_one_epoch: バッチを device へ移す",
+       hint=tr("images, labels = images.to(device), labels.to(device)",
+               "images, labels = images.to(device), labels.to(device)"))
+def test_train_moves_batches(learner, ex9, mnist):
+    """train_one_epoch moves every batch to the model's device (emulated with device='meta')"""
+    model = ex9.mlp(learner)
+    model.to("meta")
+    opt = learner.module("torch").optim.SGD(model.ref.parameters(), lr=0.1)
+    loader = ex9.loader(learner, mnist.train[0][:20], mnist.train[1][:20], 10)
+    trainer = learner.module("mnist_trainer")
+    _expect_device_agnostic(ex9.meta_outcome(lambda: trainer.train_one_epoch(model, loader, opt, "meta")),
+                            "train_one_epoch(model.to('meta'), loader, optimizer, 'meta')")
+
+
+@check("device.evaluate_moves_batches", 1, hidden=True, ja="evaluate: バッチを device へ移し、.numpy() を使わない",
+       hint=tr("move batches with .to(device); count with .sum().item(), never .numpy() on a device tensor",
+               ".to(device) で移し、.sum().item() で数えます (デバイス上のテンソルに .numpy() は使えません)"))
+def test_evaluate_moves_batches(learner, ex9, mnist):
+    """evaluate moves every batch to the model's device and reads results without .numpy() (device='meta')"""
+    model = ex9.mlp(learner)
+    model.to("meta")
+    loader = ex9.loader(learner, mnist.test[0][:20], mnist.test[1][:20], 10)
+    trainer = learner.module("mnist_trainer")
+    _expect_device_agnostic(ex9.meta_outcome(lambda: trainer.evaluate(model, loader, "meta")),
+                            "evaluate(model.to('meta'), loader, 'meta')")
