@@ -153,6 +153,8 @@ def table(rows: dict[str, GradientRow], lang: str) -> str:
         idx = "-" if r.worst_index is None else str(list(r.worst_index))
         lines.append([r.name, str(r.shape), f"{r.max_abs:.3g}", f"{r.rel:.3g}", idx, _num(r.at(r.expected)),
                       _num(r.at(r.got)), _num(r.at(r.numerical))])
+    if all(r.numerical is None for r in rows.values()):
+        lines = [line[:-1] for line in lines]
     widths = [max(_width(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join("  " + "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip()
                      for line in lines)
@@ -174,14 +176,14 @@ def verdict(rows: dict[str, GradientRow], lang: str) -> str:
             parts.append(tr(f"{r.name} is not an array of numbers ({r.got_description})",
                             f"{r.name} が数値の配列ではありません ({r.got_description})"))
         elif r.transposed:
-            parts.append(tr(f"{r.name} is the transpose of the right gradient",
-                            f"{r.name} は正しい勾配の転置になっています"))
+            parts.append(tr(f"{r.name} is the transpose of the right value",
+                            f"{r.name} は正しい値の転置になっています"))
         elif r.problem == "shape":
             parts.append(tr(f"{r.name} has shape {r.got.shape}, expected {r.shape}",
                             f"{r.name} の形状が {r.got.shape} です (期待値 {r.shape})"))
         elif r.ratio is not None:
-            parts.append(tr(f"{r.name} is exactly {_factor(r.ratio)} × the right gradient",
-                            f"{r.name} は正しい勾配のちょうど {_factor(r.ratio)} 倍です"))
+            parts.append(tr(f"{r.name} is exactly {_factor(r.ratio)} × the right value",
+                            f"{r.name} は正しい値のちょうど {_factor(r.ratio)} 倍です"))
         elif r.got is not None and not np.isfinite(r.got).all():
             parts.append(tr(f"{r.name} contains NaN/inf", f"{r.name} に NaN/inf が含まれます"))
         else:
@@ -218,7 +220,7 @@ def expect_gradients(got: dict, expected: dict, *, call: str, inputs: dict | Non
     rows = compare_gradients(got, expected, numerical=numerical, rtol=rtol, atol=atol)
     if all(r.ok for r in rows.values()):
         return rows
-    what = {"reference": tr("the reference's backprop", "模範解答の逆伝播"),
+    what = {"reference": tr("the reference solution", "模範解答"),
             "numerical": tr("the kit's numerical gradient (central difference)", "キットの数値微分 (中心差分)")}[against]
     summary = {lang: "\n".join([pick(title, lang) + pick(tr(" (compared with ", " ("), lang)
                                 + pick(what, lang) + pick(tr(")", "と比較)"), lang),

@@ -1,0 +1,196 @@
+"""Exercise 7 helpers: expression graphs built both through the learner's ``Value`` and by a float64 oracle.
+
+A graph is a list of steps over numbered nodes. The learner's graph is built through the sandbox proxies
+(operators on proxies are forwarded: ``a * b``, ``2 + a``, ``a ** 2``, ``a.exp()``); the oracle computes the
+same values and, visiting the nodes in reverse creation order (always a topological order), the gradients.
+No torch here: importing it would cost seconds per submission.
+"""
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from course.checks.gradients import expect_gradients
+
+# Same formulas as a straightforward Value, so + - * values agree exactly; the rest within 1e-9.
+RTOL, ATOL = 1e-9, 1e-12
+
+BINARY = {"+": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+          "-": (lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+          "*": (lambda a, b: a * b, lambda a, b: (b, a)),
+          "/": (lambda a, b: a / b, lambda a, b: (1.0 / b, -a / b ** 2))}
+UNARY = {"exp": (math.exp, math.exp), "log": (math.log, lambda a: 1.0 / a),
+         "tanh": (math.tanh, lambda a: 1.0 - math.tanh(a) ** 2),
+         "relu": (lambda a: max(0.0, a), lambda a: 1.0 if a > 0 else 0.0)}
+
+
+class Graph:
+    """Leaves and steps of one expression; ``steps`` items are (op, operand, operand) with an operand being
+    a node index (int) or a constant (float)."""
+
+    def __init__(self, leaves):
+        self.leaves = [float(v) for v in leaves]
+        self.steps = []
+        self.values = list(self.leaves)
+
+    def add(self, op, a, b=None):
+        """Append a step and return the new node's index."""
+        self.steps.append((op, a, b))
+        self.values.append(self._apply(op, self._val(a), self._val(b)))
+        return len(self.values) - 1
+
+    def _val(self, x):
+        return self.values[x] if isinstance(x, int) else x
+
+    @staticmethod
+    def _apply(op, a, b):
+        if op in BINARY:
+            return BINARY[op][0](a, b)
+        if op == "**":
+            return a ** b
+        return UNARY[op][0](a)
+
+    def gradients(self, out=None):
+        """d(node out)/d(each node) by reverse-mode accumulation in creation order."""
+        out = len(self.values) - 1 if out is None else out
+        grad = [0.0] * len(self.values)
+        grad[out] = 1.0
+        n = len(self.leaves)
+        for i in range(out, n - 1, -1):
+            op, a, b = self.steps[i - n]
+            va, vb = self._val(a), self._val(b)
+            if op in BINARY:
+                locals_ = BINARY[op][1](va, vb)
+            elif op == "**":
+                locals_ = (b * va ** (b - 1), 0.0)
+            else:
+                locals_ = (UNARY[op][1](va), 0.0)
+            for operand, local in zip((a, b), locals_):
+                if isinstance(operand, int):
+                    grad[operand] += local * grad[i]
+        return grad
+
+    def text(self, limit=12):
+        """The first steps as code, for messages."""
+        def name(x):
+            return f"v{x}" if isinstance(x, int) else repr(x)
+        lines = [f"v{i} = Value({v!r})" for i, v in enumerate(self.leaves)]
+        n = len(self.leaves)
+        for i, (op, a, b) in enumerate(self.steps):
+            expr = f"{name(a)}.{op}()" if op in UNARY else f"{name(a)} {op} {name(b)}"
+            lines.append(f"v{i + n} = {expr}")
+        return "; ".join(lines[:limit]) + (f"; … ({len(lines)} nodes)" if len(lines) > limit else "")
+
+
+def build(learner, graph):
+    """The learner's nodes for ``graph`` (proxies), built with the same operators."""
+    Value = learner.module("autodiff").Value
+    nodes = [Value(v) for v in graph.leaves]
+
+    def operand(x):
+        return nodes[x] if isinstance(x, int) else x
+    for op, a, b in graph.steps:
+        a, b = operand(a), operand(b)
+        if op in UNARY:
+            nodes.append(getattr(a, op)())
+        elif op == "+":
+            nodes.append(a + b)
+        elif op == "-":
+            nodes.append(a - b)
+        elif op == "*":
+            nodes.append(a * b)
+        elif op == "/":
+            nodes.append(a / b)
+        else:
+            nodes.append(a ** b)
+    return nodes
+
+
+def check_graph(learner, graph, *, read=None, diagnose=None):
+    """Build ``graph`` with the learner's Value, run backward from the last node, compare data and grad.
+
+    ``read`` limits which nodes are read back (all by default); the comparison is a norm ratio with an atol
+    scaled to the largest value, so near-zero gradients never dominate.
+    """
+    nodes = build(learner, graph)
+    nodes[-1].backward()
+    read = range(len(nodes)) if read is None else read
+    got = {"data": np.array([nodes[i].data for i in read], dtype=object),
+           "grad": np.array([nodes[i].grad for i in read], dtype=object)}
+    got = {k: _numbers(v) for k, v in got.items()}
+    grads = graph.gradients()
+    expected = {"data": np.array([graph.values[i] for i in read]), "grad": np.array([grads[i] for i in read])}
+    expect_gradients(got, expected, call=graph.text(), rtol=RTOL, atol=ATOL, diagnose=diagnose,
+                     title={"en": "wrong values or gradients (index = node number)",
+                            "ja": "値か勾配が違います (位置 = ノード番号)"})
+
+
+def _numbers(values):
+    """Floats as an array; anything else stays as it is (the comparison reports its type)."""
+    try:
+        return np.array([float(v) for v in values])
+    except (TypeError, ValueError):
+        return values
+
+
+def reuse_probe(learner):
+    """Which named mistake the learner's backward shows on two tiny graphs, or None.
+
+    ``a * a`` uses one node twice in one operation: only overwriting (=) instead of accumulating (+=) gets
+    it wrong. In ``b = 2a; c = 3b; d = b + c`` the node b has two consumers at different depths: an order
+    that is not topological lets b pass its gradient on before c's share arrived (both operand orders are
+    tried, since a learner may keep children in a set).
+    """
+    Value = learner.module("autodiff").Value
+    a = Value(1.5)
+    (a * a).backward()
+    if not math.isclose(a.grad, 3.0, rel_tol=1e-12):
+        return "grad-overwritten"
+    for swap in (False, True):
+        x = Value(0.7)
+        b = x * 2.0
+        c = b * 3.0
+        (c + b if swap else b + c).backward()
+        if not math.isclose(x.grad, 8.0, rel_tol=1e-12):
+            return "backward-not-topological"
+    return None
+
+
+def random_graph(rng, n_leaves=4, n_steps=20, consts=True):
+    """A random expression with reused nodes, reflected constants, pow, exp/log/tanh/relu, kept finite."""
+    g = Graph(rng.uniform(-2, 2, n_leaves).round(3))
+    for _ in range(n_steps):
+        count = len(g.values)
+        # Prefer recent nodes (long paths) but reuse older ones too (diamonds).
+        a = int(count - 1 - min(rng.geometric(0.4) - 1, count - 1))
+        b = int(rng.integers(0, count))
+        va, vb = g.values[a], g.values[b]
+        kind = rng.choice(["+", "-", "*", "/", "**", "exp", "log", "tanh", "relu", "const"])
+        if kind == "const" and consts:
+            c = float(rng.choice([-1.5, 0.5, 2.0, 3.0]))
+            op = str(rng.choice(["+", "-", "*", "/"]))
+            if op == "/" and abs(va) < 0.3:
+                op = "*"
+            g.add(op, c, a) if rng.random() < 0.5 else g.add(op, a, c)
+        elif kind == "/" and abs(vb) > 0.3:
+            g.add("/", a, b)
+        elif kind == "**":
+            g.add("**", a, 2.0 if abs(va) < 0.5 or abs(va) > 3 else float(rng.choice([2, 3, -1])))
+        elif kind == "exp" and va < 3:
+            g.add("exp", a)
+        elif kind == "log" and va > 0.2:
+            g.add("log", a)
+        elif kind in ("tanh", "relu") and abs(va) > 1e-6:
+            g.add(str(kind), a)
+        elif abs(g.values[-1]) < 50 and abs(vb) < 50:
+            g.add(str(rng.choice(["+", "-", "*"])), a, b)
+        else:
+            g.add("tanh", a)
+    return g
+
+
+@pytest.fixture(scope="session")
+def ex7():
+    """The helpers above, for the checks in this folder and in hidden/."""
+    return SimpleNamespace(Graph=Graph, check_graph=check_graph, reuse_probe=reuse_probe, random_graph=random_graph)
