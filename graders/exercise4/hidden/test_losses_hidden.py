@@ -9,8 +9,8 @@ from exercise4.test_losses import HINT_CE, expect_cross_entropy
 
 @check("ce.label_single", 1, hidden=True, ja="cross_entropy_error: 1 サンプル、ラベル (整数)", hint=HINT_CE)
 def test_ce_label_single(learner, reference):
-    """cross_entropy_error of one sample whose target is the label 2"""
-    expect_cross_entropy(learner, reference, np.array([0.1, 0.05, 0.6, 0.0, 0.25]), 2)
+    """cross_entropy_error of one sample whose target is the label 2 (a 0-d int array, as t.reshape needs)"""
+    expect_cross_entropy(learner, reference, np.array([0.1, 0.05, 0.6, 0.0, 0.25]), np.array(2))
 
 
 @check("ce.batch_mean", 1, hidden=True, ja="cross_entropy_error: バッチ (N=5) の平均",
