@@ -1,0 +1,101 @@
+"""The learner bundle: nothing that gives answers away, and `course check` works inside it offline with the
+reference answers recorded at release."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course import paths, planted
+from course.grading import reference
+from course.release import leaks
+from course.release.bundle import ReleaseError, build
+
+KIT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "bundle"
+    reports = build(out, ["exercise0"])
+    assert [(r.id, r.public, r.hidden) for r in reports] == [("exercise0", 4, 4)]
+    return out
+
+
+def course_check(bundle: Path, *args) -> tuple[int, dict]:
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
+    env["PYTHONPATH"] = str(bundle)
+    proc = subprocess.run([sys.executable, "-m", "course", "check", "exercise0", "--json", *args], cwd=bundle,
+                          env=env, capture_output=True, text=True, timeout=120)
+    return proc.returncode, json.loads(proc.stdout)["exercises"][0]
+
+
+def test_bundle_has_no_solution_hidden_check_or_compiled_file(bundle):
+    assert not (bundle / "solutions").exists() and not (bundle / "graders/exercise0/hidden").exists()
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    assert not [p for p in files if p.suffix == ".pyc" or p.name == "planted.toml"]
+    assert not (bundle / "course/planted.py").exists() and not (bundle / "course/cli/grade.py").exists()
+    # Independently of leaks.secrets: the solution's function bodies and the hidden graders' check code.
+    stub = (KIT / "exercises/exercise0/basics.py").read_text()
+    solution_lines = {ln.strip() for ln in (KIT / "solutions/exercise0/basics.py").read_text().splitlines()
+                      if len(ln.strip()) > 20 and ln.strip() not in stub}
+    hidden = "".join(p.read_text() for p in (KIT / "graders/exercise0/hidden").glob("*.py"))
+    public = (KIT / "graders/exercise0/test_basics.py").read_text()
+    hidden_lines = {ln.strip() for ln in hidden.splitlines()
+                    if ln.strip().startswith(("@check", "expect", "def ")) and ln.strip() not in public}
+    assert solution_lines and hidden_lines
+    blob = b"\n".join(p.read_bytes() for p in files)     # code, the recorded answers, every data file
+    assert [s for s in solution_lines | hidden_lines if s.encode() in blob] == []
+    assert (bundle / "graders/exercise0/hidden-checks.txt").read_text().strip() == "4"
+    assert (bundle / "graders/exercise0" / reference.ANSWERS).is_file()
+
+
+def test_scan_finds_a_planted_leak(bundle, tmp_path):
+    copy = tmp_path / "b"
+    shutil.copytree(bundle, copy)
+    body = (KIT / "solutions/exercise0/basics.py").read_text()
+    (copy / "course/data/notes.txt").write_text(body)
+    (copy / "course/__pycache__").mkdir()
+    found = leaks.scan(copy, ["exercise0"])
+    assert any("notes.txt: contains" in p for p in found) and any("__pycache__" in p for p in found)
+
+
+def test_course_check_in_bundle_stub_fails_solution_passes(bundle, tmp_path):
+    learner = tmp_path / "learner"
+    shutil.copytree(bundle, learner)
+    rc, ex = course_check(learner)
+    assert rc == 1 and {c["diagnosis"] for c in ex["checks"]} == {"not-implemented"}
+    assert ex["hidden_not_run"] == 4
+    shutil.copy(KIT / "solutions/exercise0/basics.py", learner / "exercises/exercise0/basics.py")
+    rc, ex = course_check(learner)
+    assert rc == 0 and [c["status"] for c in ex["checks"]] == ["passed"] * 4
+
+
+def test_bundle_still_diagnoses_with_replayed_answers(bundle, tmp_path):
+    learner = tmp_path / "learner"
+    shutil.copytree(bundle, learner)
+    mistake = next(m for m in planted.planted("exercise0") if m.code == "norm-over-whole-array")
+    shutil.copy(KIT / "solutions/exercise0/basics.py", learner / "exercises/exercise0/basics.py")
+    mistake.apply(learner / "exercises/exercise0")
+    rc, ex = course_check(learner)
+    by_id = {c["id"]: c for c in ex["checks"]}
+    assert rc == 1 and by_id["normalize_rows.unit"]["diagnosis"] == "norm-over-whole-array"
+
+
+def test_unrecorded_question_is_skipped_not_wrong(bundle, monkeypatch):
+    """An input nobody recorded (a grader changed after release) says so instead of failing the learner."""
+    monkeypatch.setenv("COURSE_ROOT", str(bundle))
+    session = reference.ReferenceSession(paths.solutions_dir("exercise0"))
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "exercise0/test_basics.py::test_one_hot (call)")
+    with pytest.raises(pytest.skip.Exception, match="no recorded reference answer"):
+        session.module("basics").one_hot([5, 5], 9)
+
+
+def test_release_refuses_non_empty_target_and_loses_nothing(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    with pytest.raises(ReleaseError, match="not empty"):
+        build(tmp_path, ["exercise0"])
+    assert (tmp_path / "keep.txt").read_text() == "mine"
