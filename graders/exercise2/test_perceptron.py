@@ -75,12 +75,12 @@ def test_perceptron_predict_ties(learner):
     for w, b in ((np.zeros(2), 0.0), (np.array([0.5, -0.5]), 0.0)):
         p.w, p.b = w, b
         expected = (X_AND @ w + b > 0).astype(np.int64)
-        expect_equal(p.predict(X_AND), expected, call=f"predict(X) with w = {w.tolist()}, b = {b}",
-                     inputs={"X": X_AND}, diagnose=diagnose)
-        got = np.asarray(p.predict(X_AND))
-        if got.dtype.kind not in "iu":
+        got = p.predict(X_AND)
+        expect_equal(got, expected, call=f"predict(X) with w = {w.tolist()}, b = {b}", inputs={"X": X_AND},
+                     diagnose=diagnose)
+        if np.asarray(got).dtype.kind not in "iu":
             raise CheckFailure(tr("predict must return an int array", "predict は int の配列を返します"),
-                               call="predict(X)", got=f"dtype {got.dtype}")
+                               call="predict(X)", got=f"dtype {np.asarray(got).dtype}")
 
 
 @check("perceptron.fit_and", 2, ja="Perceptron.fit: AND を学習 (lr=0.5, 10 エポック)",

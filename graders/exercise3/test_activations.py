@@ -8,7 +8,8 @@ X_MIXED = np.array([[-3.0, -0.5, 0.0], [0.25, 1.0, 4.0]])
 
 def expect_like_reference(learner, reference, name, x, *, diagnose=None, dtype_kind=None):
     """Fail unless the learner's activation ``name`` gives the reference's values on a copy of x."""
-    expect_close(getattr(learner.module("activations"), name)(x), getattr(reference.module("activations"), name)(x.copy()),
+    expected = getattr(reference.module("activations"), name)(x.copy())
+    expect_close(getattr(learner.module("activations"), name)(x), expected,
                  call=f"{name}(x)", inputs={"x": x}, diagnose=diagnose, dtype_kind=dtype_kind)
 
 

@@ -17,7 +17,8 @@ def test_numerical_diff_at_zero(learner, reference):
     source = "lambda x: x ** 2"
     expect_close(learner.module("numerical_diff").numerical_diff(learner_function(learner, source), 0.0),
                  reference.module("numerical_diff").numerical_diff(local_function(source), 0.0),
-                 call="numerical_diff(f, 0.0)", inputs={"f": source}, diagnose=lambda g: difference_diagnosis(g, 0.0, H))
+                 call="numerical_diff(f, 0.0)", inputs={"f": source},
+                 diagnose=lambda g: difference_diagnosis(g, 0.0, H))
 
 
 @check("numerical_diff.exp", 1, hidden=True, ja="numerical_diff: exp(x) の x = 1 での微分",
@@ -25,8 +26,8 @@ def test_numerical_diff_at_zero(learner, reference):
 def test_numerical_diff_exp(learner, reference):
     """numerical_diff of exp at 1 is e"""
     got = learner.module("numerical_diff").numerical_diff(learner.module("numpy").exp, 1.0)
-    expect_close(got, reference.module("numerical_diff").numerical_diff(np.exp, 1.0), call="numerical_diff(np.exp, 1.0)",
-                 diagnose=lambda g: difference_diagnosis(g, np.e, H * np.e / 2))
+    expect_close(got, reference.module("numerical_diff").numerical_diff(np.exp, 1.0),
+                 call="numerical_diff(np.exp, 1.0)", diagnose=lambda g: difference_diagnosis(g, np.e, H * np.e / 2))
 
 
 @check("numerical_gradient.non_separable", 1, hidden=True, ja="numerical_gradient: log Σ exp(x) (3×2 配列)",
