@@ -231,6 +231,15 @@ def expect_gradients(got: dict, expected: dict, *, call: str, inputs: dict | Non
                        details={"gradients": [r.to_dict() for r in rows.values()], "against": against})
 
 
+def remote_float(learner, method, *args) -> float:
+    """``method(*args)`` of a learner proxy as a Python float, whatever number type the learner returns.
+
+    A loss computed with NumPy is an ``np.float64``; taking the result as a reference and converting it in
+    the learner's process sends back a plain float.
+    """
+    return learner.call("float", method.ref(*args))
+
+
 def ratio_is(row: GradientRow, value: float, rtol: float = 1e-6) -> bool:
     """True when ``row``'s gradient is ``value`` × the expected one."""
     return row.ratio is not None and abs(row.ratio - value) <= rtol * abs(value)
@@ -238,4 +247,4 @@ def ratio_is(row: GradientRow, value: float, rtol: float = 1e-6) -> bool:
 
 __all__ = ["H", "REF_RTOL", "REF_ATOL", "NUM_RTOL", "NUM_ATOL", "central_difference", "layer_gradient",
            "GradientRow", "compare_gradient", "compare_gradients", "table", "verdict", "expect_gradients",
-           "ratio_is"]
+           "ratio_is", "remote_float"]

@@ -12,16 +12,7 @@ import pytest
 
 from course.checks import CheckFailure, expect_close, tr
 from course.checks.gradients import (NUM_ATOL, NUM_RTOL, central_difference, expect_gradients, layer_gradient,
-                                     ratio_is)
-
-
-def scalar(learner, method, *args):
-    """``method(*args)`` as a Python float.
-
-    A loss computed with NumPy is an ``np.float64``, which the sandbox's codec does not send by value yet;
-    taking it as a reference and converting it over there works whatever the learner returns.
-    """
-    return learner.call("float", method.ref(*args))
+                                     ratio_is, remote_float)
 
 
 def affine_diagnosis(n):
@@ -78,7 +69,7 @@ def softmax_loss_gradient(learner, x, t):
     cls = learner.module("layers").SoftmaxWithLoss
     layer = cls()
     layer.forward.ref(x, t)
-    return layer.backward(), central_difference(lambda v: scalar(learner, cls().forward, v, t), x)
+    return layer.backward(), central_difference(lambda v: remote_float(learner, cls().forward, v, t), x)
 
 
 def check_softmax_loss(learner, reference, x, t, x2, t2):
@@ -91,7 +82,7 @@ def check_softmax_loss(learner, reference, x, t, x2, t2):
     call = "SoftmaxWithLoss().forward(x, t); backward()"
     inputs = {"x": x, "t": t}
     ref = ref_cls()
-    expect_close(scalar(learner, cls().forward, x, t), ref.forward(x.copy(), t.copy()), call=call, inputs=inputs,
+    expect_close(remote_float(learner, cls().forward, x, t), ref.forward(x.copy(), t.copy()), call=call, inputs=inputs,
                  what="loss", rtol=1e-9,
                  diagnose=lambda got: "missing-batch-division" if np.isclose(got, x.shape[0] * ref.loss) else None)
     dx, numerical = softmax_loss_gradient(learner, x, t)
@@ -135,7 +126,7 @@ def learner_net(learner, reference, params, x, t):
     initial = net.params
     write_params(net, params)
     expected = reference_net(reference, params).loss(x, t)
-    got = scalar(learner, net.loss, x, t)
+    got = remote_float(learner, net.loss, x, t)
     if not np.isclose(got, expected, rtol=1e-9):
         # Layers that copied some of the arrays still compute with those arrays' initial values.
         stale = [{k: initial[k] if k in keys else v for k, v in params.items()}
@@ -169,7 +160,7 @@ def net_numerical_gradient(learner, net, params, x, t):
     for key, value in params.items():
         def loss(v, target=arrays[key]):
             target[()] = v
-            return scalar(learner, method, x, t)
+            return remote_float(learner, method, x, t)
         grads[key] = central_difference(loss, value)
         arrays[key][()] = value
     return grads
@@ -189,4 +180,4 @@ def ex5():
                            check_softmax_loss=check_softmax_loss, learner_net=learner_net,
                            reference_net=reference_net, net_numerical_gradient=net_numerical_gradient,
                            net_gradient_diagnosis=net_gradient_diagnosis, random_params=random_params,
-                           write_params=write_params, scalar=scalar)
+                           write_params=write_params, scalar=remote_float)
