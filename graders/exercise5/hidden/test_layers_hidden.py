@@ -57,9 +57,10 @@ def test_predict_accuracy(learner, reference, ex5):
     net = ex5.learner_net(learner, reference, params, x, t)
     ref = ex5.reference_net(reference, params)
     expect_close(net.predict(x), ref.predict(x), call="net.predict(x)", inputs={"x": x})
-    for form, target in (("labels", t), ("one-hot", np.eye(3)[t])):
-        expect_close(net.accuracy(x, target), ref.accuracy(x, target), call=f"net.accuracy(x, t)  (t as {form})",
-                     inputs={"t": target}, diagnose=lambda got: "labels-only" if form == "one-hot" else None)
+    for one_hot, target in ((False, t), (True, np.eye(3)[t])):
+        expect_close(net.accuracy(x, target), ref.accuracy(x, target),
+                     call=f"net.accuracy(x, t)  (t as {'one-hot rows' if one_hot else 'labels'})",
+                     inputs={"t": target}, diagnose=lambda got: "labels-only" if one_hot else None)
 
 
 @check("two_layer_net.params_shared", 1, hidden=True, ja="TwoLayerNet: params とレイヤが同じ配列を共有",
