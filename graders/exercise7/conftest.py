@@ -181,12 +181,18 @@ def random_graph(rng, n_leaves=4, n_steps=20, consts=True):
             g.add("exp", a)
         elif kind == "log" and va > 0.2:
             g.add("log", a)
-        elif kind in ("tanh", "relu") and abs(va) > 1e-6:
+        elif kind == "tanh" or (kind == "relu" and (va > 0.05 or (va < -0.05 and rng.random() < 0.3))):
             g.add(str(kind), a)
         elif abs(g.values[-1]) < 50 and abs(vb) < 50:
             g.add(str(rng.choice(["+", "-", "*"])), a, b)
         else:
             g.add("tanh", a)
+    # The output sums every node nothing else uses, so every node reaches it.
+    used = {x for _, a, b in g.steps for x in (a, b) if isinstance(x, int)}
+    sinks = [i for i in range(len(g.values)) if i not in used]
+    out = sinks[0]
+    for i in sinks[1:]:
+        out = g.add("+", out, i)
     return g
 
 
