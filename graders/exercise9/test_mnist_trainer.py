@@ -70,11 +70,15 @@ def test_train_one_epoch(learner, reference, ex9, mnist, device):
     batches = [(images[i:i + 50], labels[i:i + 50]) for i in range(0, 150, 50)]
     want_loss, want_state = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01)
     soft_loss = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01, softmax=True)[0]
-    expect_close(float(loss), want_loss, call=call, what="mean loss", rtol=1e-4,
-                 diagnose=lambda g: "softmax-before-cross-entropy" if abs(float(g) - soft_loss) < 1e-4 else None)
+    no_zero_loss, no_zero = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01, zero=False)
+
+    def diagnose(g):
+        near = {"softmax-before-cross-entropy": soft_loss, "missing-zero-grad": no_zero_loss}
+        return next((code for code, value in near.items() if abs(float(g) - value) < 1e-4 * abs(value)), None)
+
+    expect_close(float(loss), want_loss, call=call, what="mean loss", rtol=1e-4, diagnose=diagnose)
     got_state = ex9.state_of(model)
     if not ex9.states_close(got_state, want_state):
-        no_zero = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01, zero=False)[1]
         raise CheckFailure(tr("the parameters after the epoch differ from the reference",
                               "エポック後のパラメータが参照解と違います"), call=call,
                            expected=want_state["l2.bias"], got=got_state["l2.bias"],
@@ -93,16 +97,19 @@ def test_evaluate_short_last_batch(learner, reference, ex9, mnist, device, train
     """evaluate gives the accuracy over 250 samples in batches of 100, 100 and 50, leaving the model unchanged"""
     model = ex9.mlp(learner)
     model.load_state_dict(trained_state)
-    images, labels = mnist.test[0][:250], mnist.test[1][:250]
-    call = "evaluate(model, loader, device)  # 250 samples, batch_size=100"
+    with torch.no_grad():
+        hits = ex9.mlp_here(reference, trained_state)(mnist.test[0]).argmax(1) == mnist.test[1]
+    # 250 digits whose short last batch scores unlike the others, so a mean of batch accuracies shows.
+    start = next(s for s in range(0, 750, 10) if abs(hits[s + 200:s + 250].double().mean().item()
+                                                      - hits[s:s + 200].double().mean().item()) > 0.03)
+    images, labels, hits = mnist.test[0][start:start + 250], mnist.test[1][start:start + 250], hits[start:start + 250]
+    call = f"evaluate(model, loader, device)  # 250 test digits from #{start}, batch_size=100"
     got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
     ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
-    want = ex9.accuracy_here(reference, trained_state, images, labels)
-    with torch.no_grad():
-        hits = ex9.mlp_here(reference, trained_state)(images).argmax(1) == labels
+    want = hits.double().mean().item()
     batch_mean = sum(hits[i:i + 100].double().mean().item() for i in range(0, 250, 100)) / 3
-    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-9,
-                 diagnose=lambda g: "accuracy-batch-mean" if abs(float(g) - batch_mean) < 1e-9 else None)
+    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
+                 diagnose=lambda g: "accuracy-batch-mean" if abs(float(g) - batch_mean) < 1e-6 else None)
     if not ex9.states_close(ex9.state_of(model), trained_state, rtol=0, atol=0):
         raise CheckFailure(tr("evaluate changed the model's parameters", "evaluate がモデルのパラメータを変えました"),
                            call=call, diagnosis="input-mutated")
@@ -129,7 +136,7 @@ def test_fit_history(learner, reference, ex9, mnist, device):
         ex9.expect_number(value, call, "history['loss']", "loss-not-float")
     for value in history["accuracy"]:
         ex9.expect_number(value, call, "history['accuracy']", "accuracy-tensor-not-item")
-    if min(history["loss"]) >= 1.4611:
+    if ex9.at_softmax_floor(history["loss"]):
         raise CheckFailure(tr("the loss stays above 1.4612, the floor of cross_entropy on softmax outputs",
                               "損失が softmax 出力の cross_entropy の下限 1.4612 より下がりません"), call=call,
                            got=history["loss"], diagnosis="softmax-before-cross-entropy")
