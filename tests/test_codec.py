@@ -20,6 +20,16 @@ def test_plain_values_keep_value_and_type(value):
     assert back == value and type(back) is type(value) and not handles
 
 
+def test_index_keys_cross():
+    back, _ = roundtrip([Ellipsis, slice(1, None, 2), (slice(None), 0)])
+    assert back == [Ellipsis, slice(1, None, 2), (slice(None), 0)]
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    back, _ = roundtrip(np.array(2.5))
+    assert isinstance(back, np.ndarray) and back.shape == () and back == 2.5
+
+
 def test_numpy_arrays_and_scalars_keep_dtype_shape_and_type():
     arr = np.arange(6, dtype=np.int32).reshape(2, 3)
     back, _ = roundtrip({"a": arr, "s": np.float64(1.5), "b": np.bool_(True)})

@@ -20,6 +20,7 @@ import numpy as np
 MAX_FRAME = 512 * 1024 * 1024  # a bigger reply is a runaway, not an answer
 
 _ND, _NPSCALAR, _TORCH, _HANDLE, _TUPLE = "\0nd", "\0np", "\0torch", "\0handle", "\0tuple"
+_ELLIPSIS, _SLICE = "\0ellipsis", "\0slice"  # index keys: `arr[...] = W`, `arr[1:3]`
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 
 
@@ -45,7 +46,7 @@ def _torch():
 
 def encodable(obj) -> bool:
     """True when ``obj`` can cross by value (no handle needed anywhere inside it)."""
-    if type(obj) in _PLAIN:
+    if type(obj) in _PLAIN or obj is Ellipsis or type(obj) is slice:
         return True
     if isinstance(obj, np.ndarray):
         return obj.dtype != object
@@ -67,8 +68,12 @@ def to_wire(obj, make_handle):
         return (_HANDLE, obj.id, obj.type_name, obj.text)
     if type(obj) in _PLAIN:  # exact types: np.float64 is a float subclass but pickles as a numpy global
         return obj
+    if obj is Ellipsis:
+        return (_ELLIPSIS,)
+    if type(obj) is slice:
+        return (_SLICE, to_wire(obj.start, make_handle), to_wire(obj.stop, make_handle), to_wire(obj.step, make_handle))
     if isinstance(obj, np.ndarray) and obj.dtype != object:
-        a = np.ascontiguousarray(obj)
+        a = obj.copy(order="C")  # not ascontiguousarray: it turns a 0-d array into shape (1,)
         return (_ND, a.dtype.str, a.shape, a.tobytes())
     if isinstance(obj, np.generic) and not isinstance(obj, np.object_):
         return (_NPSCALAR, obj.dtype.str, obj.tobytes())
@@ -116,6 +121,10 @@ def from_wire(data, resolve_handle):
         return _tensor_from_wire(*data[1:])
     if tag == _HANDLE:
         return resolve_handle(Handle(*data[1:]))
+    if tag == _ELLIPSIS:
+        return Ellipsis
+    if tag == _SLICE:
+        return slice(*(from_wire(x, resolve_handle) for x in data[1:]))
     return data
 
 
