@@ -47,14 +47,27 @@ def test_every_test_is_a_titled_check_with_a_unique_id(exercise):
     assert len(tests) == len(ids), "a test function without @check"
 
 
+def _diagnosis_literals(tree):
+    """String constants that can become a diagnosis: under a `diagnosis=`/`diagnose=` argument, or returned
+    by a function whose name says it diagnoses."""
+    code = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+    roots = [k.value for k in ast.walk(tree) if isinstance(k, ast.keyword) and k.arg in ("diagnosis", "diagnose")]
+    roots += [r.value for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and "diagnos" in f.name
+              for r in ast.walk(f) if isinstance(r, ast.Return) and r.value is not None]
+    return {n.value for root in roots for n in ast.walk(root)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and code.match(n.value)}
+
+
 def test_diagnosis_codes_in_graders_are_catalogued():
     known = set(catalogue())
-    quoted = re.compile(r"""["']([a-z0-9]+(?:-[a-z0-9]+)+)["']""")
     unknown = set()
     for exercise in EXERCISES:
         for path in paths.graders_dir(exercise).rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            for match in re.finditer(r"diagnos\w*\W", text):
-                window = text[match.start(): match.start() + 400]
-                unknown |= {c for c in quoted.findall(window) if c not in known}
+            unknown |= _diagnosis_literals(ast.parse(path.read_text(encoding="utf-8"))) - known
     assert not unknown, f"codes used by graders but missing from course/mistakes: {sorted(unknown)}"
+
+
+def test_the_diagnosis_scan_finds_codes():
+    tree = ast.parse("def diagnose_x(g):\n    return 'made-up-code' if g else None\n"
+                     "f(diagnosis='other-code', hint='one-hot')")
+    assert _diagnosis_literals(tree) == {"made-up-code", "other-code"}
