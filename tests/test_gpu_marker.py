@@ -1,0 +1,38 @@
+"""GPU-marked checks: skipped with a clear reason on a machine without CUDA, run for real on one."""
+import importlib.util
+
+import pytest
+
+from course import paths, registry
+from course.grading.run import grade_exercise
+
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch")
+REASON = "GPU check: runs only with --device cuda on a machine with CUDA"
+
+
+def _cuda() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
+def test_gpu_checks_are_skipped_with_their_reason_on_cpu():
+    result = grade_exercise(paths.kit_root() / "solutions", registry.get("exercise9"), device="cpu")
+    gpu = [c for c in result.checks if c.id.startswith("gpu.")]
+    assert {c.id for c in gpu} == {"gpu.fit_cuda", "gpu.epoch_on_device"}
+    assert all(c.status == "skipped" and c.message == REASON and c.max_score == 0 for c in gpu)
+    assert all(c.status == "passed" for c in result.checks if not c.id.startswith("gpu."))
+
+
+@pytest.mark.gpu
+def test_gpu_checks_run_and_pass_with_cuda():
+    if not _cuda():
+        pytest.skip("no CUDA on this machine: the GPU checks were not run")
+    result = grade_exercise(paths.kit_root() / "solutions", registry.get("exercise9"), device="cuda")
+    gpu = [c for c in result.checks if c.id.startswith("gpu.")]
+    assert gpu and all(c.status == "passed" for c in gpu), [(c.id, c.status, c.message[:300]) for c in gpu]
+
+
+def test_kit_gpu_marker_is_registered(pytestconfig):
+    markers = pytestconfig.getini("markers")
+    assert any(m.startswith("gpu:") for m in markers)
