@@ -49,6 +49,8 @@ def main():
     \b
     Learners:     course check exercise3      public checks of one exercise
                   course check                progress over all exercises
-    Instructors:  course grade SUBMISSION... --json results.json
+    Instructors:  course grade CLASS_DIR --jobs 2 --json results.json
                   course demo                 grade a bundled sample class end to end
+                  course nbgrader init DIR    an nbgrader course graded by the kit
+                  course gradescope build     autograder.zip;  course classroom: a workflow
     """
