@@ -27,10 +27,15 @@ class Mistake:
         return pick({"en": self.en, "ja": self.ja}, lang)
 
 
+# Course order for `course mistakes`; a group module not listed here comes after these.
+_ORDER = ("engine", "numpy_basics", "backprop", "pytorch")
+
+
 def catalogue() -> dict[str, Mistake]:
-    """Every catalogued mistake by code, in module then definition order."""
+    """Every catalogued mistake by code, in course order of the groups, then definition order."""
     entries: dict[str, Mistake] = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    rank = {name: i for i, name in enumerate(_ORDER)}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: (rank.get(m.name, len(rank)), m.name)):
         for mistake in importlib.import_module(f"{__name__}.{info.name}").MISTAKES:
             if mistake.code in entries:
                 raise ValueError(f"mistake code {mistake.code!r} is defined twice")
