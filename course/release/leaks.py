@@ -1,6 +1,7 @@
 """What must never reach learners, and a scan of a bundle for it (run by every release, and by the tests)."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -15,14 +16,24 @@ def _lines(files) -> set[str]:
             if len(ln.strip()) >= MIN_LINE}
 
 
+@functools.lru_cache(maxsize=None)
+def _shipped_anyway() -> str:
+    """The text every learner gets regardless: all stubs and instructions, all public graders, the package.
+
+    A solution line such as ``import numpy as np``, or one the instructions quote, or a public grader's replay
+    of a mistake, is no secret; only lines found nowhere but in solutions and hidden graders are.
+    """
+    kit = paths.kit_root()
+    files = [*kit.glob("exercises/*/*"), *kit.glob("graders/*/*.py"), *kit.glob("course/**/*.py")]
+    return "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in sorted(files) if f.is_file())
+
+
 def secrets(exercise: str) -> set[str]:
-    """Solution lines that the stubs do not have, hidden-grader lines that the public graders do not have,
-    and the ids of the hidden checks."""
-    given = _lines(sorted((paths.kit_root() / "exercises" / exercise).glob("*.py")))
-    public = _lines(sorted(paths.graders_dir(exercise).glob("*.py")))
-    found = _lines(sorted(paths.solutions_dir(exercise).glob("*.py"))) - given - public
+    """Solution lines and hidden-grader lines that nothing shipped anyway contains, and the hidden check ids."""
+    public = _shipped_anyway()
     hidden_files = sorted((paths.graders_dir(exercise) / "hidden").glob("**/*.py"))
-    found |= _lines(hidden_files) - public - given
+    candidates = _lines(sorted(paths.solutions_dir(exercise).glob("*.py"))) | _lines(hidden_files)
+    found = {line for line in candidates if line not in public}
     for f in hidden_files:
         found |= set(re.findall(r"""@check\(\s*["']([^"']+)["']""", f.read_text(encoding="utf-8")))
     return found
