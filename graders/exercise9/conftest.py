@@ -1,10 +1,17 @@
 """What exercise 9's checks share: the bundled MNIST subset, loaders built in the learner's process, and
-replays of the contract's training loop here (with and without the mistakes the graders name)."""
+replays of the contract's training loop here (with and without the mistakes the graders name).
+
+The replays use :func:`contract_mlp`, the architecture the learner's instructions state, built from plain
+torch rather than taken from the reference solution: a model trained step by step here has no recorded
+answers to replay in the learner bundle, and this way the public checks need none.
+"""
+from collections import OrderedDict
 from types import SimpleNamespace
 
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from course.checks import CheckFailure, tr
 from course.data import load_mnist, tensor_loader, to_tensors
@@ -37,26 +44,29 @@ def state_of(model):
     return {k: v.detach().to("cpu").clone() for k, v in model.state_dict().items()}
 
 
-def mlp_here(reference, state):
-    """The reference MLP with ``state`` loaded, in the verdict process."""
+def contract_mlp(in_dim=784, hidden=300, out_dim=10):
+    """The contract's MLP: flatten, ``l1``, ReLU, ``l2``, giving logits; its state_dict keys are the learner's."""
+    return nn.Sequential(OrderedDict(flatten=nn.Flatten(), l1=nn.Linear(in_dim, hidden), relu=nn.ReLU(),
+                                     l2=nn.Linear(hidden, out_dim)))
+
+
+def mlp_here(state):
+    """The contract's MLP with ``state`` loaded, in the verdict process."""
     sizes = state["l1.weight"].shape[1], state["l1.weight"].shape[0], state["l2.weight"].shape[0]
-    model = reference.module("mnist_trainer").MLP(*sizes)
+    model = contract_mlp(*sizes)
     model.load_state_dict(state)
     return model
 
 
-def accuracy_here(reference, state, images, labels):
+def accuracy_here(state, images, labels):
     """Held-out accuracy of a state_dict, computed here."""
     with torch.no_grad():
-        return (mlp_here(reference, state)(images).argmax(1) == labels).double().mean().item()
+        return (mlp_here(state)(images).argmax(1) == labels).double().mean().item()
 
 
-def replay_epoch(reference, state, batches, lr, *, stale=None, softmax=False, zero=True):
-    """(mean batch loss, final state) of one SGD epoch here, as the contract says or with a named mistake."""
-    model = mlp_here(reference, state)
-    for p in model.parameters():
-        p.grad = None if stale is None else torch.full_like(p, stale)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
+def epoch_here(model, batches, opt, *, softmax=False, zero=True):
+    """Mean batch loss of one epoch of ``model`` over ``batches`` here, as the contract trains or, with
+    ``softmax`` or without ``zero``, with that named mistake."""
     losses = []
     for images, labels in batches:
         if zero:
@@ -66,7 +76,16 @@ def replay_epoch(reference, state, batches, lr, *, stale=None, softmax=False, ze
         loss.backward()
         opt.step()
         losses.append(loss.item())
-    return sum(losses) / len(losses), state_of(model)
+    return sum(losses) / len(losses)
+
+
+def replay_epoch(state, batches, lr, *, stale=None, softmax=False, zero=True):
+    """(mean batch loss, final state) of one SGD epoch here from ``state`` (gradients ``stale`` left over)."""
+    model = mlp_here(state)
+    for p in model.parameters():
+        p.grad = None if stale is None else torch.full_like(p, stale)
+    loss = epoch_here(model, batches, torch.optim.SGD(model.parameters(), lr=lr), softmax=softmax, zero=zero)
+    return loss, state_of(model)
 
 
 def at_softmax_floor(losses) -> bool:
@@ -114,10 +133,10 @@ def ex9():
 
 
 @pytest.fixture(scope="session")
-def trained_state(reference, mnist):
-    """The state of a reference MLP trained here for one epoch (about 90 % accurate), for evaluation checks."""
+def trained_state(mnist):
+    """The state of the contract's MLP trained here with Adam for one epoch (about 90 % accurate), for
+    evaluation checks."""
     torch.manual_seed(9)
-    model = reference.module("mnist_trainer").MLP()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    reference.module("mnist_trainer").train_one_epoch(model, tensor_loader(*mnist.train, shuffle=True), opt, "cpu")
+    model = contract_mlp()
+    epoch_here(model, tensor_loader(*mnist.train, shuffle=True), torch.optim.Adam(model.parameters(), lr=1e-3))
     return state_of(model)

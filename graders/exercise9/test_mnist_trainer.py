@@ -33,10 +33,10 @@ def test_mlp_shapes(learner, ex9):
 @check("mlp.forward", 1, ja="MLP.forward: (N,1,28,28) と (N,784) からロジット",
        hint=tr("flatten with x.flatten(1) (or x.view(len(x), -1)) and return the logits, without softmax",
                "x.flatten(1) で平坦化し、softmax をかけずにロジットを返します"))
-def test_mlp_forward(learner, reference, ex9, mnist):
+def test_mlp_forward(learner, ex9, mnist):
     """forward accepts images (N, 1, 28, 28) and flat rows (N, 784) and returns the logits"""
     model = ex9.mlp(learner)
-    here = ex9.mlp_here(reference, ex9.state_of(model))
+    here = ex9.mlp_here(ex9.state_of(model))
     images = mnist.test[0][:5]
     for x, call in ((images, "model(x)  # x: (5, 1, 28, 28)"), (images.reshape(5, 784), "model(x)  # x: (5, 784)")):
         with recognise_errors(call, "no-flatten"):
@@ -53,7 +53,7 @@ def test_mlp_forward(learner, reference, ex9, mnist):
        hint=tr("model.train(); per batch: .to(device), optimizer.zero_grad(), loss = F.cross_entropy(model(x), t), "
                "backward, step; return the mean of loss.item()", "model.train(); バッチごとに .to(device), "
                "optimizer.zero_grad(), loss = F.cross_entropy(model(x), t), backward, step; loss.item() の平均を返す"))
-def test_train_one_epoch(learner, reference, ex9, mnist, device):
+def test_train_one_epoch(learner, ex9, mnist, device):
     """train_one_epoch returns the mean batch loss as a float and updates the model like the reference"""
     images, labels = mnist.train[0][:150], mnist.train[1][:150]
     model = ex9.mlp(learner)
@@ -68,9 +68,9 @@ def test_train_one_epoch(learner, reference, ex9, mnist, device):
                                                                device)
     ex9.expect_number(loss, call, "the loss", "loss-not-float")
     batches = [(images[i:i + 50], labels[i:i + 50]) for i in range(0, 150, 50)]
-    want_loss, want_state = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01)
-    soft_loss = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01, softmax=True)[0]
-    no_zero_loss, no_zero = ex9.replay_epoch(reference, state, batches, 0.1, stale=0.01, zero=False)
+    want_loss, want_state = ex9.replay_epoch(state, batches, 0.1, stale=0.01)
+    soft_loss = ex9.replay_epoch(state, batches, 0.1, stale=0.01, softmax=True)[0]
+    no_zero_loss, no_zero = ex9.replay_epoch(state, batches, 0.1, stale=0.01, zero=False)
 
     def diagnose(g):
         near = {"softmax-before-cross-entropy": soft_loss, "missing-zero-grad": no_zero_loss}
@@ -93,12 +93,12 @@ def test_train_one_epoch(learner, reference, ex9, mnist, device):
 @check("evaluate.short_last_batch", 1, ja="evaluate: 最後のバッチが短いときの正解率、モデルは変えない",
        hint=tr("count correct predictions with (pred == t).sum().item() over all batches, divide by the number "
                "of samples", "全バッチで (pred == t).sum().item() を数え、サンプル数で割ります"))
-def test_evaluate_short_last_batch(learner, reference, ex9, mnist, device, trained_state):
+def test_evaluate_short_last_batch(learner, ex9, mnist, device, trained_state):
     """evaluate gives the accuracy over 250 samples in batches of 100, 100 and 50, leaving the model unchanged"""
     model = ex9.mlp(learner)
     model.load_state_dict(trained_state)
     with torch.no_grad():
-        hits = ex9.mlp_here(reference, trained_state)(mnist.test[0]).argmax(1) == mnist.test[1]
+        hits = ex9.mlp_here(trained_state)(mnist.test[0]).argmax(1) == mnist.test[1]
     # 250 digits whose short last batch scores unlike the others, so a mean of batch accuracies shows.
     start = next(s for s in range(0, 750, 10) if abs(hits[s + 200:s + 250].double().mean().item()
                                                       - hits[s:s + 200].double().mean().item()) > 0.03)
@@ -118,7 +118,7 @@ def test_evaluate_short_last_batch(learner, reference, ex9, mnist, device, train
 @check("fit.history", 1, ja="fit: 2 エポックの履歴 (loss と accuracy)", timeout=30,
        hint=tr("return {'loss': [...], 'accuracy': [...]} with one Python float per epoch",
                "{'loss': [...], 'accuracy': [...]} をエポックごとに 1 つの float で返します"))
-def test_fit_history(learner, reference, ex9, mnist, device):
+def test_fit_history(learner, ex9, mnist, device):
     """fit trains with Adam for 2 epochs and returns per-epoch loss and accuracy as floats"""
     (x, t), (xt, tt) = mnist.train, mnist.test
     model = ex9.mlp(learner)
@@ -142,7 +142,7 @@ def test_fit_history(learner, reference, ex9, mnist, device):
                            got=history["loss"], diagnosis="softmax-before-cross-entropy")
     if not history["loss"][1] < history["loss"][0]:
         raise CheckFailure(tr("the loss did not go down", "損失が下がっていません"), call=call, got=history["loss"])
-    here = ex9.accuracy_here(reference, ex9.state_of(model), xt[:500], tt[:500])
+    here = ex9.accuracy_here(ex9.state_of(model), xt[:500], tt[:500])
     expect_close(history["accuracy"][-1], here, call=call, what="history['accuracy'][-1] vs the model's accuracy",
                  rtol=0, atol=0.005)
 

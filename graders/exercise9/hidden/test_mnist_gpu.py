@@ -25,7 +25,7 @@ def test_fit_on_cuda(learner, reference, ex9, mnist, device):
         raise CheckFailure(tr("after fit(device='cuda') the model is not on the GPU: call model.to(device)",
                               "fit(device='cuda') のあとモデルが GPU 上にありません。model.to(device) を呼びます"),
                            call=call, got=where, diagnosis="not-on-device")
-    accuracy = ex9.accuracy_here(reference, ex9.state_of(model), *mnist.test)
+    accuracy = ex9.accuracy_here(ex9.state_of(model), *mnist.test)
     torch.manual_seed(0)
     ref_model = reference.module("mnist_trainer").MLP()
     ref_history = reference.module("mnist_trainer").fit(ref_model, ex9.local_loader(*mnist.train, batch_size=100, shuffle=True),

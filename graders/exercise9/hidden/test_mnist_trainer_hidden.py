@@ -11,7 +11,7 @@ DEVICE_CODES = ("not-on-device", "numpy-on-device")
 @check("fit.accuracy_90", 3, hidden=True, ja="fit: 5 エポックで未知データの正解率 90% 以上", timeout=20,
        hint=tr("Adam(model.parameters(), lr=lr), F.cross_entropy on logits, every epoch over the whole loader",
                "Adam(model.parameters(), lr=lr)、ロジットに F.cross_entropy、毎エポック全バッチを使います"))
-def test_fit_accuracy(learner, reference, ex9, mnist, device):
+def test_fit_accuracy(learner, ex9, mnist, device):
     """fit reaches at least 90 % accuracy on the 1,000 held-out digits after 5 epochs on 4,000 (checked here)"""
     model = ex9.mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST subset"
@@ -19,7 +19,7 @@ def test_fit_accuracy(learner, reference, ex9, mnist, device):
         history = learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
                                                       ex9.loader(learner, *mnist.test, 500), epochs=5, lr=1e-3,
                                                       device=device)
-    accuracy = ex9.accuracy_here(reference, ex9.state_of(model), *mnist.test)
+    accuracy = ex9.accuracy_here(ex9.state_of(model), *mnist.test)
     if accuracy < 0.9:
         floor = isinstance(history, dict) and ex9.at_softmax_floor(history.get("loss", []))
         raise CheckFailure(tr("held-out accuracy below 90 % (measured here from the trained weights)",
@@ -31,7 +31,7 @@ def test_fit_accuracy(learner, reference, ex9, mnist, device):
 @check("evaluate.eval_mode", 1, hidden=True, ja="evaluate: model.eval() で評価 (dropout を止める)",
        hint=tr("call model.eval() before the loop (and use torch.no_grad())",
                "ループの前に model.eval() を呼びます (torch.no_grad() も使います)"))
-def test_evaluate_eval_mode(learner, reference, ex9, mnist, device, trained_state):
+def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
     """evaluate switches off dropout: a model with nn.Dropout(0.5) scores its eval-mode accuracy"""
     nn_l = learner.module("torch").nn
     model = nn_l.Sequential(nn_l.Flatten(), nn_l.Linear(784, 300), nn_l.ReLU(), nn_l.Dropout(0.5),
@@ -43,17 +43,17 @@ def test_evaluate_eval_mode(learner, reference, ex9, mnist, device, trained_stat
     call = "evaluate(model, loader, device)  # model = Sequential(Flatten, Linear, ReLU, Dropout(0.5), Linear)"
     got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
     ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
-    want = ex9.accuracy_here(reference, trained_state, images, labels)
+    want = ex9.accuracy_here(trained_state, images, labels)
     expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
                  diagnose=lambda _: "missing-eval-mode" if model.training else None)
 
 
 @check("evaluate.batch_sizes", 1, hidden=True, ja="evaluate: いろいろなバッチサイズ")
-def test_evaluate_batch_sizes(learner, reference, ex9, mnist, device, trained_state):
+def test_evaluate_batch_sizes(learner, ex9, mnist, device, trained_state):
     """evaluate gives the same accuracy for batch sizes 1000, 64 and 7"""
     model = ex9.mlp(learner)
     model.load_state_dict(trained_state)
-    want = ex9.accuracy_here(reference, trained_state, *mnist.test)
+    want = ex9.accuracy_here(trained_state, *mnist.test)
     for size in (1000, 64, 7):
         call = f"evaluate(model, loader, device)  # 1000 samples, batch_size={size}"
         got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, *mnist.test, size), device)
