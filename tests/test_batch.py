@@ -95,8 +95,25 @@ def test_unchanged_submissions_are_reused_changed_ones_and_force_regrade_with_th
     assert len(_rows(tmp_path / "grades.sqlite")) == 2
 
 
+def _descendants(root: int) -> set[int]:
+    """Every live process started, directly or not, by ``root`` (from /proc's parent links)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
 def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(tmp_path):
-    n = 8
+    n = 30
     for i in range(n):
         _learner(tmp_path / "class" / f"s{i:02d}", "zero-row-nan" if i % 2 else None)
     store = tmp_path / "grades.sqlite"
@@ -108,10 +125,16 @@ def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(t
         if store.exists() and len(_rows(store)) >= 2:
             break
         time.sleep(0.05)
+    family = _descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     before = _rows(store)
     assert 2 <= len(before) < n, "the run finished before it could be killed midway"
+    assert family, "the run had started no workers"
+    deadline = time.monotonic() + 10   # workers, their sandbox fork servers and learner processes all end
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in family):
+        time.sleep(0.1)
+    assert not [pid for pid in family if Path(f"/proc/{pid}").exists()]
 
     resumed = _grade(tmp_path / "class", "--json", "out.json", cwd=tmp_path)
     assert f"graded {n - len(before)} exercise(s), reused {len(before)}" in resumed.stderr

@@ -208,6 +208,50 @@ def test_learner_code_cannot_see_the_verdict_process(tmp_path):
         session.close()
 
 
+@namespaces_only
+def test_learner_process_is_alone_and_holds_only_its_channel(tmp_path):
+    """Forked from the fork server, the learner process must not inherit its socket (which starts processes
+    outside the sandbox) nor see the server, its keeper, or another learner's process."""
+    (tmp_path / "other").mkdir()
+    other = _session(tmp_path / "other", "def hello(): return 1\n")
+    session = _session(tmp_path, """
+        import os
+        def pids():
+            return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+        def descriptors():
+            return sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+        def modules():
+            import sys
+            return sorted(n for n in ("child", "codec", "zygote") if n in sys.modules)
+        """)
+    try:
+        assert other.module("probe").hello() == 1
+        probe = session.module("probe")
+        assert probe.pids() == [1]
+        assert len(probe.descriptors()) == 6   # stdin, stdout, stderr, two pipe ends, and listdir's own
+        assert probe.modules() == []
+    finally:
+        session.close()
+        other.close()
+
+
+def test_a_crashed_learner_process_reports_its_signal_and_the_next_request_starts_a_fresh_one(tmp_path):
+    session = _session(tmp_path, """
+        import ctypes, os
+        def die():
+            ctypes.string_at(0)  # a segmentation fault
+        def pid():
+            return os.getpid()
+        """)
+    try:
+        with pytest.raises(LearnerCrash) as crash:
+            session.module("probe").die()
+        assert crash.value.returncode == -11
+        assert session.module("probe").pid() > 0
+    finally:
+        session.close()
+
+
 def test_crafted_reply_cannot_run_code_in_the_verdict_process(tmp_path):
     """A learner that writes a malicious pickle on the reply channel gets an error, not code execution."""
     marker = tmp_path / "pwned"

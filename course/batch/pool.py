@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -47,12 +50,31 @@ class Outcome:
     errors: list[str] = field(default_factory=list)   # exercises the kit could not grade (not stored)
 
 
-def _worker_init() -> None:
-    # Ctrl-C is the parent's to handle; a worker must also not outlive a parent killed with SIGKILL.
+def _worker_init(parent: int) -> None:
+    # Ctrl-C is the parent's to handle. A worker's parent process is multiprocessing's fork server, which
+    # outlives a `course grade` killed with SIGKILL (the workers hold its liveness pipe), so each worker
+    # watches the grading process itself and exits with it; its sandbox fork server dies with the worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if os.uname().sysname == "Linux":
-        import ctypes
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="exit-with-parent").start()
+
+
+def _exit_with(pid: int) -> None:
+    try:
+        select.select([os.pidfd_open(pid)], [], [])
+    except (AttributeError, OSError):   # no pidfd (macOS, old kernels): poll
+        while _alive(pid):
+            time.sleep(1)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _grade_task(exercises_dir: str, exercise_id: str, settings: Settings) -> dict:
@@ -80,7 +102,8 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
                                           else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["course.grading.run"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                               initargs=(os.getpid(),))
 
 
 def grade_class(submissions: list[Submission], exercises: list[registry.Exercise], store: ResultStore, *,

@@ -1,30 +1,16 @@
 """The learner's side of the sandbox: a small server that runs learner code on request.
 
-It is started by :mod:`course.sandbox.launch` inside the sandbox, imports nothing of the kit but the wire
-codec, and answers requests from the verdict process: import a module, read or set an attribute or item,
-call something, apply an operator. Results go back by value when they are plain data and as handles
+It runs in the learner process that :mod:`course.sandbox.zygote` forks inside the sandbox, imports nothing
+of the kit but the wire codec, and answers requests from the verdict process: import a module, read or set an
+attribute or item, call something, apply an operator. Results go back by value when they are plain data and as handles
 otherwise. Exceptions raised by learner code (``SystemExit`` included) are reported, never fatal; a process
 that dies anyway (``os._exit``, a segfault, the memory limit) is noticed by the verdict process.
-
-Run as ``python -I child.py READ_FD WRITE_FD WORKDIR DATA_LIMIT_BYTES FSIZE_LIMIT_BYTES [HIDDEN_DIR...]``;
-the hidden folders are covered only where it runs in its own mount namespace.
 """
 import importlib
 import operator
 import os
 import sys
 import traceback
-
-
-def _limit_resources(data_bytes: int, fsize_bytes: int) -> None:
-    try:
-        import resource
-    except ImportError:  # Windows: the verdict process says the limits are not enforced
-        return
-    for limit, value in ((resource.RLIMIT_DATA, data_bytes), (resource.RLIMIT_FSIZE, fsize_bytes)):
-        if value > 0:
-            resource.setrlimit(limit, (value, value))
-
 
 _OPERATORS = {name: getattr(operator, name) for name in (
     "add", "sub", "mul", "truediv", "floordiv", "pow", "neg", "pos", "abs", "eq", "ne", "lt", "le", "gt", "ge",
@@ -106,32 +92,20 @@ class Server:
                 "chain": [c.__name__ for c in type(exc).__mro__]}
 
 
-def _hide(paths) -> None:
-    """Cover each folder with an empty read-only tmpfs (we are root of our own mount namespace here)."""
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    ms_rdonly, ms_nosuid, ms_nodev = 1, 2, 4
-    for path in paths:
-        if os.path.isdir(path) and libc.mount(b"tmpfs", path.encode(), b"tmpfs",
-                                              ms_rdonly | ms_nosuid | ms_nodev, b"size=4k") != 0:
-            raise OSError(ctypes.get_errno(), f"could not hide {path}")
-
-
-def main(argv):
-    read_fd, write_fd, workdir, data_limit, fsize_limit = argv[1:6]
-    _hide(argv[6:])
-    _limit_resources(int(data_limit), int(fsize_limit))
+def serve(read_fd: int, write_fd: int, workdir: str) -> None:
+    """Answer the verdict process's requests, running learner code from ``workdir``, until it hangs up."""
+    import codec  # the kit's wire format; plain name because the kit itself is not importable in here
     here = os.path.dirname(os.path.abspath(__file__))
     kit_root = os.path.dirname(os.path.dirname(here))
-    sys.path.insert(0, here)
-    import codec  # the kit's wire format; plain name because the kit itself is not importable in here
-    del sys.modules["codec"]  # a learner module named codec must get its own file
-    # An editable install may have put the kit's root on the path; learner code must not import from it.
+    # Learner modules named codec, child or zygote must get their own files, and an editable install may
+    # have put the kit's root on the path: learner code must not import from it.
+    for name in ("codec", "child", "zygote"):
+        sys.modules.pop(name, None)
     sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") not in (here, kit_root)]
     os.chdir(workdir)
     sys.path.insert(0, os.path.realpath(workdir))
     sys.dont_write_bytecode = True
-    rx, tx = os.fdopen(int(read_fd), "rb"), os.fdopen(int(write_fd), "wb")
+    rx, tx = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
     server = Server(codec, workdir)
     codec.write_frame(tx, ("ready", os.getpid()))
     while True:
@@ -147,7 +121,3 @@ def main(argv):
             codec.write_frame(tx, reply)
         except (TypeError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
             codec.write_frame(tx, ("err", server.describe(exc)))
-
-
-if __name__ == "__main__":
-    main(sys.argv)

@@ -8,19 +8,23 @@ to plain process isolation, and :func:`isolation_mode` says so, so grading outpu
 """
 from __future__ import annotations
 
+import atexit
 import functools
+import json
 import os
+import select
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-CHILD = Path(__file__).with_name("child.py")
-_UNSHARE = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--kill-child",
-            "--mount-proc"]
+ZYGOTE = Path(__file__).with_name("zygote.py")
 
 
 @dataclass(frozen=True)
@@ -39,27 +43,83 @@ def isolation_mode() -> str:
     """``"namespaces"`` when the kernel's namespaces work here, else ``"process"`` (plain isolation)."""
     if os.environ.get("COURSE_SANDBOX") == "process" or not sys.platform.startswith("linux"):
         return "process"
-    if shutil.which("unshare") is None:
-        return "process"
     try:
-        probe = subprocess.run(_UNSHARE + ["true"], capture_output=True, timeout=10)
+        probe = subprocess.run([sys.executable, "-I", str(ZYGOTE), "--probe"], capture_output=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return "process"
     return "namespaces" if probe.returncode == 0 else "process"
 
 
-def _set_limits(limits: Limits):
-    def apply():
-        import resource
-        for which, value in ((resource.RLIMIT_DATA, limits.memory), (resource.RLIMIT_FSIZE, limits.file_size)):
-            resource.setrlimit(which, (value, value))
-    return apply if sys.platform != "win32" else None
+def _learner_env() -> dict:
+    """The environment learner code sees: none of the kit's or pytest's variables, one thread per library
+    (grading runs several learners side by side), reproducible hashing, no bytecode files."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "PYTEST_"))}
+    env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "1"),
+               OPENBLAS_NUM_THREADS=env.get("OPENBLAS_NUM_THREADS", "1"))
+    return env
+
+
+class Zygote:
+    """The verdict process's fork server (:mod:`course.sandbox.zygote`): started on first use, it keeps
+    NumPy (and torch, once a torch exercise asked) imported, so a learner process costs a fork, not an
+    interpreter start-up and the imports."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sock: socket.socket | None = None
+        self.proc: subprocess.Popen | None = None
+        self.owner = None
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.proc = subprocess.Popen([sys.executable, "-I", str(ZYGOTE), str(theirs.fileno())],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=_learner_env(),
+                                     cwd=tempfile.gettempdir(), start_new_session=True)
+        theirs.close()
+        self.sock, self.owner = ours, os.getpid()
+
+    def spawn(self, settings: dict, fds: list[int], timeout: float) -> int:
+        """Fork a learner process with ``settings`` and ``fds``; returns its keeper's pid."""
+        with self.lock:
+            for attempt in (1, 2):
+                if self.sock is None or self.owner != os.getpid() or self.proc.poll() is not None:
+                    self._start()
+                try:
+                    self.sock.settimeout(timeout)
+                    request = json.dumps(settings).encode()
+                    socket.send_fds(self.sock, [struct.pack(">I", len(request)) + request], fds)
+                    reply = b""
+                    while len(reply) < 4:
+                        chunk = self.sock.recv(4 - len(reply))
+                        if not chunk:
+                            break
+                        reply += chunk
+                    if len(reply) == 4:
+                        return struct.unpack(">i", reply)[0]
+                except (OSError, socket.timeout):
+                    pass
+                self.close()   # a zygote that died or hangs is replaced once
+            raise OSError("the sandbox's fork server did not start a learner process")
+
+    def close(self) -> None:
+        """Stop the fork server (learner processes it started die with it)."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        if self.proc is not None and self.owner == os.getpid():
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+_zygote = Zygote()
+atexit.register(_zygote.close)
 
 
 class LearnerProcess:
     """One running learner process: its pipes, its captured output and its temporary folders."""
 
-    def __init__(self, source_dir: Path, hidden: list[Path], limits: Limits):
+    def __init__(self, source_dir: Path, hidden: list[Path], limits: Limits, torch: bool = False):
         self.limits = limits
         self.tmp = Path(tempfile.mkdtemp(prefix="course-run-"))
         self.workdir = self.tmp / "work"
@@ -67,19 +127,26 @@ class LearnerProcess:
         self.output_path = self.tmp / "output.txt"
         parent_rx, child_tx = os.pipe()
         child_rx, parent_tx = os.pipe()
-        argv = [sys.executable, "-I", str(CHILD), str(child_rx), str(child_tx), str(self.workdir),
-                str(limits.memory), str(limits.file_size)]
-        if isolation_mode() == "namespaces":
-            argv = _UNSHARE + ["--"] + argv + [str(p) for p in hidden if p.exists()]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "PYTEST_"))}
-        env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "1"))
-        with open(self.output_path, "wb") as out:
-            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                         pass_fds=(child_rx, child_tx), cwd=self.workdir, env=env,
-                                         start_new_session=True, preexec_fn=_set_limits(limits))
-        os.close(child_rx)
-        os.close(child_tx)
-        self.rx, self.tx = parent_rx, parent_tx
+        status_rx, status_tx = os.pipe()
+        out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size, torch=torch,
+                        namespaces=isolation_mode() == "namespaces", hidden=[str(p) for p in hidden if p.exists()])
+        try:
+            self.pid = _zygote.spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
+        finally:
+            for fd in (child_rx, child_tx, out, status_tx):
+                os.close(fd)
+        self.rx, self.tx, self.status_fd = parent_rx, parent_tx, status_rx
+        self.returncode: int | None = None
+
+    def wait(self, timeout: float) -> int | None:
+        """The learner process's exit status once it has ended (minus the signal number if killed), or None
+        if it is still running after ``timeout`` seconds."""
+        if self.returncode is None and select.select([self.status_fd], [], [], timeout)[0]:
+            data = os.read(self.status_fd, 4)
+            if len(data) == 4:
+                self.returncode = struct.unpack(">i", data)[0]
+        return self.returncode
 
     def output_tail(self) -> str:
         """The last characters the learner's code printed (stdout and stderr together)."""
@@ -93,16 +160,12 @@ class LearnerProcess:
 
     def kill(self) -> None:
         """Stop the process and everything it started, and remove its temporary folder."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self.proc.kill()
         try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
             pass
-        for fd in (self.rx, self.tx):
+        self.wait(timeout=10)
+        for fd in (self.rx, self.tx, self.status_fd):
             try:
                 os.close(fd)
             except OSError:

@@ -61,8 +61,8 @@ class LearnerTimeout(Exception):
 class LearnerSession:
     """A learner process for one exercise folder, started on first use and restarted after a crash."""
 
-    def __init__(self, source_dir: Path, hidden: list[Path] = (), limits: Limits = Limits()):
-        self.source_dir, self.hidden, self.limits = Path(source_dir), list(hidden), limits
+    def __init__(self, source_dir: Path, hidden: list[Path] = (), limits: Limits = Limits(), torch: bool = False):
+        self.source_dir, self.hidden, self.limits, self.torch = Path(source_dir), list(hidden), limits, torch
         self.process: LearnerProcess | None = None
         self.modules: dict[str, Remote] = {}
         self.deadline: float | None = None   # set per check by the grading plugin
@@ -76,7 +76,7 @@ class LearnerSession:
 
     # -- process lifecycle -------------------------------------------------------------------------
     def _start(self) -> None:
-        self.process = LearnerProcess(self.source_dir, self.hidden, self.limits)
+        self.process = LearnerProcess(self.source_dir, self.hidden, self.limits, torch=self.torch)
         self.modules.clear()
         self._receive("start-up", time.monotonic() + 30)
 
@@ -134,8 +134,7 @@ class LearnerSession:
 
     def _crashed(self, during: str) -> LearnerCrash:
         output = self.output()
-        self.process.proc.wait(timeout=10)
-        code = self.process.proc.returncode
+        code = self.process.wait(timeout=10)
         self.close()
         return LearnerCrash(code, output, during)
 

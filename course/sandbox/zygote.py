@@ -1,0 +1,207 @@
+"""The fork server that starts every learner process: it imports NumPy (and torch, when an exercise needs it)
+once, then forks a sandboxed learner process per request in a few milliseconds.
+
+Run as ``python -I zygote.py SOCKET_FD`` by :mod:`course.sandbox.launch`, with the environment learner code
+should see; it imports nothing of the kit but :mod:`child` (the learner-side server) and the wire codec. A
+request on the socket carries the learner process's settings as JSON and, as ``SCM_RIGHTS``, its two pipe
+ends, its output file and the write end of a status pipe. Each learner process is two processes:
+
+* the *keeper*, forked from here: it starts a new session (so one ``killpg`` stops everything), enters new
+  user, mount, network and PID namespaces, forks the learner process, waits for it and writes its exit
+  status (as ``subprocess`` reports one: the code, or minus the signal) on the status pipe;
+* the *learner process*, PID 1 of the new PID namespace: it mounts its own ``/proc``, covers the hidden
+  folders with empty tmpfs mounts, sets its resource limits, closes every descriptor but its pipes and
+  output, and serves requests with :class:`child.Server`.
+
+Both die with their parent (``PR_SET_PDEATHSIG``), and the zygote dies with the verdict process, so nothing
+outlives a grading run. ``python -I zygote.py --probe`` exits 0 when this machine allows the namespaces.
+"""
+import ctypes
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 1 << 14, 1 << 18
+PR_SET_PDEATHSIG = 1
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent ends (Linux; elsewhere the closed pipes and
+    the verdict process's ``killpg`` end it)."""
+    if sys.platform.startswith("linux"):
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def enter_namespaces() -> None:
+    """Unshare user (mapped to root), mount, network and PID namespaces; the next fork is the new PID 1."""
+    uid, gid = os.getuid(), os.getgid()
+    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"), ("gid_map", f"0 {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+
+
+def seal_filesystem(hidden) -> None:
+    """As PID 1 of the new namespaces: private mounts, a /proc of our own, and the hidden folders emptied."""
+    _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
+    _check(_libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mounting /proc")
+    for path in hidden:
+        if os.path.isdir(path):
+            _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k"),
+                   f"hiding {path}")
+
+
+def limit_resources(data_bytes: int, fsize_bytes: int) -> None:
+    """Cap the data segment (torch still imports: it maps, it does not allocate) and the size of files."""
+    import resource
+    for limit, value in ((resource.RLIMIT_DATA, data_bytes), (resource.RLIMIT_FSIZE, fsize_bytes)):
+        if value > 0:
+            resource.setrlimit(limit, (value, value))
+
+
+def preload(torch: bool) -> None:
+    """Import what learner code imports, and run the lazy imports that torch defers to the first use (the
+    first optimizer step alone imports for a second). Nothing here starts a thread or touches CUDA, which a
+    forked process could not use again."""
+    import numpy  # noqa: F401
+    if not torch:
+        return
+    try:
+        import torch as t
+        import torch.nn.functional as F
+    except ImportError:
+        return  # the learner's own `import torch` will say so
+    model = t.nn.Linear(4, 3)
+    for optimizer in (t.optim.SGD(model.parameters(), lr=0.1), t.optim.Adam(model.parameters())):
+        optimizer.zero_grad()
+        F.cross_entropy(model(t.ones(2, 4)), t.tensor([0, 2])).backward()
+        optimizer.step()
+    t.utils.data.DataLoader(t.utils.data.TensorDataset(t.ones(2, 4)), batch_size=1)
+
+
+def _close_all_but(keep) -> None:
+    start = 3
+    for fd in sorted(k for k in keep if k >= 3) + [None]:
+        os.closerange(start, fd if fd is not None else 1 << 20)
+        start = (fd or 0) + 1
+
+
+def _learner(settings: dict, rx: int, tx: int, out: int) -> None:
+    """The learner process: seal it, then serve requests until the verdict process hangs up."""
+    die_with_parent()
+    if settings["namespaces"]:
+        seal_filesystem(settings["hidden"])
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    _close_all_but({rx, tx})
+    limit_resources(settings["memory"], settings["file_size"])
+    import child  # imported by main() already: this is a lookup
+    child.serve(rx, tx, settings["workdir"])
+
+
+def _keeper(settings: dict, fds: list[int]) -> None:
+    """The forked keeper: new session and namespaces, fork the learner process, report how it ended."""
+    rx, tx, out, status = fds
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.setsid()
+    die_with_parent()
+    if settings["namespaces"]:
+        enter_namespaces()
+    pid = os.fork()
+    if pid == 0:
+        os.close(status)
+        try:
+            _learner(settings, rx, tx, out)
+            code = 0
+        except BaseException as exc:  # the sandbox could not be set up: say why on the output
+            os.write(2, f"course sandbox: {type(exc).__name__}: {exc}\n".encode())
+            code = 70
+        os._exit(code)
+    for fd in (rx, tx, out):
+        os.close(fd)
+    _, wait_status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(wait_status)
+    os.write(status, struct.pack(">i", code))
+    os._exit(0)
+
+
+def serve(sock: socket.socket) -> None:
+    """Answer spawn requests until the verdict process closes the socket."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the kernel
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the verdict process's to handle
+    torch_loaded = False
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 4)
+            if len(data) < 4:
+                return
+            (size,) = struct.unpack(">I", data[:4])
+            while len(data) < 4 + size:
+                more = sock.recv(4 + size - len(data))
+                if not more:
+                    return
+                data += more
+        except ConnectionResetError:
+            return
+        settings = json.loads(data[4:])
+        if settings.get("torch") and not torch_loaded:
+            preload(torch=True)
+            torch_loaded = True
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            try:
+                _keeper(settings, fds)
+            finally:
+                os._exit(71)
+        for fd in fds:
+            os.close(fd)
+        sock.send(struct.pack(">i", pid))
+
+
+def probe() -> int:
+    """0 when a forked process can enter the namespaces and mount its /proc here, else 1."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            enter_namespaces()
+            inner = os.fork()
+            if inner == 0:
+                seal_filesystem([])
+                os._exit(0)
+            os._exit(os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1]))
+        except BaseException:
+            os._exit(1)
+    return 0 if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0 else 1
+
+
+def main(argv) -> int:
+    if argv[1:] == ["--probe"]:
+        return probe()
+    die_with_parent()
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    preload(torch=False)
+    import child, codec  # noqa: F401,E401  (ready before the first fork)
+    serve(socket.socket(fileno=int(argv[1])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
