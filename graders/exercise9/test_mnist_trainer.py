@@ -61,6 +61,7 @@ def test_train_one_epoch(learner, ex9, mnist, device):
     model.eval()
     for name, value in state.items():
         model.ref.get_parameter.ref(name).grad = torch.full_like(value, 0.01)
+    model.to(device)     # the contract's callers move the model; train_one_epoch moves only the batches
     opt = learner.module("torch").optim.SGD(model.ref.parameters(), lr=0.1)
     call = "train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.1), device)  # 3 batches of 50"
     with recognise_errors(call, "labels-float", "no-flatten"):
@@ -97,6 +98,7 @@ def test_evaluate_short_last_batch(learner, ex9, mnist, device, trained_state):
     """evaluate gives the accuracy over 250 samples in batches of 100, 100 and 50, leaving the model unchanged"""
     model = ex9.mlp(learner)
     model.load_state_dict(trained_state)
+    model.to(device)
     with torch.no_grad():
         hits = ex9.mlp_here(trained_state)(mnist.test[0]).argmax(1) == mnist.test[1]
     # 250 digits whose short last batch scores unlike the others, so a mean of batch accuracies shows.

@@ -39,6 +39,7 @@ def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
     model.load_state_dict({"1.weight": trained_state["l1.weight"], "1.bias": trained_state["l1.bias"],
                            "4.weight": trained_state["l2.weight"], "4.bias": trained_state["l2.bias"]})
     model.train()
+    model.to(device)
     images, labels = mnist.test[0][:500], mnist.test[1][:500]
     call = "evaluate(model, loader, device)  # model = Sequential(Flatten, Linear, ReLU, Dropout(0.5), Linear)"
     got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
@@ -53,6 +54,7 @@ def test_evaluate_batch_sizes(learner, ex9, mnist, device, trained_state):
     """evaluate gives the same accuracy for batch sizes 1000, 64 and 7"""
     model = ex9.mlp(learner)
     model.load_state_dict(trained_state)
+    model.to(device)
     want = ex9.accuracy_here(trained_state, *mnist.test)
     for size in (1000, 64, 7):
         call = f"evaluate(model, loader, device)  # 1000 samples, batch_size={size}"
