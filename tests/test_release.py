@@ -25,10 +25,21 @@ def bundle(tmp_path_factory):
     return out
 
 
-def course_check(bundle: Path, *args) -> tuple[int, dict]:
+@pytest.fixture(scope="module")
+def bundle9(tmp_path_factory):
+    """A learner bundle of exercise 9 alone (torch, and checks that train models: apart from exercise 0's)."""
+    pytest.importorskip("torch")
+    out = tmp_path_factory.mktemp("release9") / "bundle"
+    reports = build(out, ["exercise9"])
+    # No recorded answers: the checks' own models come from the contract, not from the solution.
+    assert [(r.id, r.public, r.hidden, r.answers) for r in reports] == [("exercise9", 6, 7, 0)]
+    return out
+
+
+def course_check(bundle: Path, exercise: str = "exercise0") -> tuple[int, dict]:
     env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
     env["PYTHONPATH"] = str(bundle)
-    proc = subprocess.run([sys.executable, "-m", "course", "check", "exercise0", "--json", *args], cwd=bundle,
+    proc = subprocess.run([sys.executable, "-m", "course", "check", exercise, "--json"], cwd=bundle,
                           env=env, capture_output=True, text=True, timeout=120)
     return proc.returncode, json.loads(proc.stdout)["exercises"][0]
 
@@ -83,6 +94,26 @@ def test_bundle_still_diagnoses_with_replayed_answers(bundle, tmp_path):
     rc, ex = course_check(learner)
     by_id = {c["id"]: c for c in ex["checks"]}
     assert rc == 1 and by_id["normalize_rows.unit"]["diagnosis"] == "norm-over-whole-array"
+
+
+def test_exercise9_in_bundle_stub_fails_solution_passes_mistakes_named(bundle9, tmp_path):
+    """The trainer's checks replay its training here without the solution, and still name mistakes."""
+    learner = tmp_path / "learner"
+    shutil.copytree(bundle9, learner)
+    assert not (learner / "solutions").exists() and not (learner / "graders/exercise9/hidden").exists()
+    rc, ex = course_check(learner, "exercise9")
+    assert rc == 1 and {c["diagnosis"] for c in ex["checks"]} == {"not-implemented"}
+    shutil.copy(KIT / "solutions/exercise9/mnist_trainer.py", learner / "exercises/exercise9/mnist_trainer.py")
+    rc, ex = course_check(learner, "exercise9")
+    assert rc == 0 and [c["status"] for c in ex["checks"]] == ["passed"] * 6
+    # One submission, two mistakes: each is named by a check that replays a model here.
+    for mistake in planted.planted("exercise9"):
+        if mistake.code in ("missing-zero-grad", "accuracy-batch-mean"):
+            mistake.apply(learner / "exercises/exercise9")
+    rc, ex = course_check(learner, "exercise9")
+    named = {c["id"]: c["diagnosis"] for c in ex["checks"] if c["status"] != "passed"}
+    assert rc == 1 and named == {"train_one_epoch.sgd": "missing-zero-grad",
+                                 "evaluate.short_last_batch": "accuracy-batch-mean"}
 
 
 def test_unrecorded_question_is_skipped_not_wrong(bundle, monkeypatch):
