@@ -62,20 +62,31 @@ def course_grade(class_dir: Path, exercises: list[str], jobs: int, work: Path) -
     return wall, json.loads((work / "results.json").read_text())
 
 
-def sandbox_startup(exercise: registry.Exercise, repeats: int = 3) -> float:
-    """Seconds to start one sandboxed learner process and import the exercise's first module in it."""
+def sandbox_startup(exercise: registry.Exercise, repeats: int = 3) -> tuple[float, float]:
+    """Seconds to start one sandboxed learner process and import the exercise's first module in it: the
+    first time in this process (the fork server starts and preloads) and the least of the next ones."""
     from course.sandbox.remote import LearnerSession
     times = []
-    for _ in range(repeats):
+    for _ in range(repeats + 1):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / exercise.id
             shutil.copytree(paths.solutions_dir(exercise.id), folder)
-            session = LearnerSession(folder, hidden=[paths.kit_root() / "solutions"])
+            session = LearnerSession(folder, hidden=[paths.kit_root() / "solutions"], torch=exercise.torch)
             start = time.perf_counter()
             session.module(exercise.modules[0])
             times.append(time.perf_counter() - start)
             session.close()
-    return min(times)
+    return times[0], min(times[1:])
+
+
+def first_torch_start() -> float:
+    """Seconds a fresh fork server takes to start a torch learner process (it imports and warms torch once)."""
+    code = ("import sys, time, tempfile; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+            "from course.sandbox.remote import LearnerSession; d = Path(tempfile.mkdtemp()); "
+            "(d / 'm.py').write_text('import torch'); s = LearnerSession(d, torch=True); t = time.perf_counter(); "
+            "s.module('m'); print(time.perf_counter() - t); s.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(KIT)], capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[-1])
 
 
 def nbgrader_autograde(made: dict, exercises: list[str], learners: int, work: Path) -> float | None:
@@ -147,13 +158,17 @@ def main() -> None:
     print(f"course grade: {wall:.1f} s wall, {per_sub:.2f} s per submission "
           f"({full} of {len(results)} with full marks)")
 
-    startups = {e.id: sandbox_startup(e) for e in exercises}
-    overhead = sum(startups.values()) * args.learners
+    startups = {e.id: sandbox_startup(e)[1] for e in exercises}
+    once = first_torch_start() if any(e.torch for e in exercises) else 0.0
+    workers = min(args.jobs, args.learners * len(ids))
+    overhead = sum(startups.values()) * args.learners + once * workers
     print("sandbox start-up per learner process: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in startups.items()))
-    print(f"start-up × {args.learners * len(ids)} processes = {overhead:.1f} s = {100 * overhead / budget:.0f}% of the "
-          f"{budget:.0f} core-seconds of the run (at least one process per exercise; a crash restarts it)")
+    print(f"plus once per worker: the fork server preloads torch, {once:.2f} s × {workers} workers")
+    print(f"start-up × {args.learners * len(ids)} processes + preloads = {overhead:.1f} s = "
+          f"{100 * overhead / budget:.1f}% of the {budget:.0f} core-seconds of the run (at least one process per "
+          f"exercise; a crash restarts it)")
 
-    nb = nbgrader_autograde(made, ids, args.nbgrader_learners, work)
+    nb = nbgrader_autograde(made, ids, args.nbgrader_learners, work) if args.nbgrader_learners else None
     if nb is not None:
         print(f"nbgrader autograde: {nb:.2f} s per submission ({args.nbgrader_learners} learners)")
         print(f"ratio nbgrader / course grade per submission: {nb / per_sub:.1f}×")

@@ -36,3 +36,24 @@ def test_gpu_checks_run_and_pass_with_cuda():
 def test_kit_gpu_marker_is_registered(pytestconfig):
     markers = pytestconfig.getini("markers")
     assert any(m.startswith("gpu:") for m in markers)
+
+
+@pytest.mark.gpu
+def test_learner_process_forked_from_the_warmed_fork_server_can_use_cuda(tmp_path):
+    """The fork server preloads torch without touching CUDA, so its forked learner processes can still
+    initialise CUDA (a process forked after CUDA's initialisation cannot)."""
+    if not _cuda():
+        pytest.skip("no CUDA on this machine")
+    from course.sandbox.launch import Limits
+    from course.sandbox.remote import LearnerSession
+
+    (tmp_path / "probe.py").write_text("import torch\n"
+                                       "def on_gpu():\n"
+                                       "    x = torch.ones(3, device='cuda')\n"
+                                       "    return float((x * 2).sum().item()), torch.cuda.get_device_name(0)\n")
+    session = LearnerSession(tmp_path, limits=Limits(check_timeout=120), torch=True)
+    try:
+        total, name = session.module("probe").on_gpu()
+    finally:
+        session.close()
+    assert total == 6.0 and name
