@@ -57,3 +57,17 @@ def test_learner_process_forked_from_the_warmed_fork_server_can_use_cuda(tmp_pat
     finally:
         session.close()
     assert total == 6.0 and name
+
+
+def test_fork_server_preload_leaves_cuda_usable_in_learner_processes(tmp_path):
+    """Runs without a GPU too: torch marks a forked process unable to use CUDA when its parent so much as
+    counted the devices, and that mark is readable on any machine."""
+    from course.sandbox.launch import Limits
+    from course.sandbox.remote import LearnerSession
+
+    (tmp_path / "probe.py").write_text("import torch\ndef bad_fork():\n    return torch._C._cuda_isInBadFork()\n")
+    session = LearnerSession(tmp_path, limits=Limits(check_timeout=120), torch=True)
+    try:
+        assert session.module("probe").bad_fork() is False
+    finally:
+        session.close()

@@ -83,12 +83,14 @@ def preload(torch: bool) -> None:
         import torch.nn.functional as F
     except ImportError:
         return  # the learner's own `import torch` will say so
+    # An optimizer step on gradients set by hand: no backward(), since on a machine with a GPU the autograd
+    # engine then starts a thread per device (a forked process can run no backward after that), and no
+    # Adam or DataLoader, which count the CUDA devices (a forked process can then use no CUDA).
     model = t.nn.Linear(4, 3)
-    for optimizer in (t.optim.SGD(model.parameters(), lr=0.1), t.optim.Adam(model.parameters())):
-        optimizer.zero_grad()
-        F.cross_entropy(model(t.ones(2, 4)), t.tensor([0, 2])).backward()
-        optimizer.step()
-    t.utils.data.DataLoader(t.utils.data.TensorDataset(t.ones(2, 4)), batch_size=1)
+    for p in model.parameters():
+        p.grad = t.zeros_like(p)
+    t.optim.SGD(model.parameters(), lr=0.1).step()
+    F.relu(model(t.ones(2, 4)))
 
 
 def _close_all_but(keep) -> None:
