@@ -3,11 +3,12 @@
     python bench/bench_class.py [--learners 100] [--nbgrader-learners 2] [--jobs N] [-e exerciseN ...]
 
 The class mixes correct exercises with planted mistakes (course.planted): each learner's exercise gets one
-planted mistake with probability 0.35, seeded, so runs are comparable. Both graders run in this one run, on
-the same machine, and the report gives seconds per submission for each and their ratio. It also measures the
-sandbox's start-up (an empty learner process that imports one module) for a NumPy and a torch exercise, and
-reports that cost times the number of learner processes as a share of the grading's CPU time: the grading
-overhead that does not depend on learner code.
+planted mistake with probability 0.35, seeded, so runs are comparable, and every grade is checked against
+the plan (full marks exactly where nothing was planted). Both graders run in this one run, on the same
+machine, and the report gives seconds per submission for each and their ratio. It also measures the
+sandbox's start-up (a learner process forked by the fork server, importing the exercise's first module) for
+every exercise, plus the fork server's one-time torch preload per worker, and reports their sum over the
+run as a share of the grading's CPU time: the grading overhead that does not depend on learner code.
 """
 from __future__ import annotations
 
@@ -60,6 +61,20 @@ def course_grade(class_dir: Path, exercises: list[str], jobs: int, work: Path) -
     if proc.returncode not in (0, 1):
         sys.exit(f"course grade failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return wall, json.loads((work / "results.json").read_text())
+
+
+def misgraded(made: dict, results: list, exercises: list[str]) -> list[str]:
+    """Exercises whose grade contradicts the plan: a clean one short of full marks, a planted one at full."""
+    by_learner = {r["submission"]: {e["id"]: e for e in r["exercises"]} for r in results}
+    wrong = []
+    for learner, mistakes in made.items():
+        planted_here = {m.exercise for m in mistakes}
+        for ex in exercises:
+            got = by_learner[learner][ex]
+            if (got["score"] == got["max_score"]) == (ex in planted_here):
+                wrong.append(f"{learner}/{ex}: {got['score']:g}/{got['max_score']:g}, planted: "
+                             f"{[m.code for m in mistakes if m.exercise == ex] or 'none'}")
+    return wrong
 
 
 def sandbox_startup(exercise: registry.Exercise, repeats: int = 3) -> tuple[float, float]:
@@ -157,13 +172,18 @@ def main() -> None:
     full = sum(r["score"] == r["max_score"] for r in results)
     print(f"course grade: {wall:.1f} s wall, {per_sub:.2f} s per submission "
           f"({full} of {len(results)} with full marks)")
+    wrong = misgraded(made, results, ids)
+    print(f"verdicts as planted (full marks exactly where no mistake was planted): "
+          f"{len(ids) * args.learners - len(wrong)} of {len(ids) * args.learners}"
+          + "".join(f"\n  MISGRADED {w}" for w in wrong[:20]))
 
     startups = {e.id: sandbox_startup(e)[1] for e in exercises}
     once = first_torch_start() if any(e.torch for e in exercises) else 0.0
     workers = min(args.jobs, args.learners * len(ids))
     overhead = sum(startups.values()) * args.learners + once * workers
     print("sandbox start-up per learner process: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in startups.items()))
-    print(f"plus once per worker: the fork server preloads torch, {once:.2f} s × {workers} workers")
+    if once:
+        print(f"plus once per worker: the fork server preloads torch, {once:.2f} s × {workers} workers")
     print(f"start-up × {args.learners * len(ids)} processes + preloads = {overhead:.1f} s = "
           f"{100 * overhead / budget:.1f}% of the {budget:.0f} core-seconds of the run (at least one process per "
           f"exercise; a crash restarts it)")
