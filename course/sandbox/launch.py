@@ -1,10 +1,12 @@
 """Starting the learner's process inside the strongest sandbox this machine offers.
 
-On Linux the process gets its own user, mount, network and PID namespaces (``unshare``, unprivileged), so it
-has no network, cannot see or signal the verdict process, and the kit's ``solutions/`` and ``graders/`` are
-covered by empty mounts. Everywhere it gets resource limits (data segment, file size) and a temporary working
-directory. Where namespaces are missing (macOS, Windows, a container without user namespaces) it falls back
-to plain process isolation, and :func:`isolation_mode` says so, so grading output can say so too.
+Learner processes are forked by a fork server (:mod:`course.sandbox.zygote`) that keeps NumPy and torch
+imported. On Linux each gets its own user, mount, network and PID namespaces (``unshare(2)``, unprivileged),
+so it has no network, cannot see or signal the verdict process, and the kit's ``solutions/`` and ``graders/``
+are covered by empty mounts. Everywhere it gets resource limits (data segment, file size) and a temporary
+working directory. Where namespaces are missing (macOS, a container without user namespaces) it falls back
+to plain process isolation, and :func:`isolation_mode` says so, so grading output can say so too. Windows
+has no ``fork``: learners there use WSL or Colab.
 """
 from __future__ import annotations
 
@@ -80,6 +82,9 @@ class Zygote:
 
     def spawn(self, settings: dict, fds: list[int], timeout: float) -> int:
         """Fork a learner process with ``settings`` and ``fds``; returns its keeper's pid."""
+        if not hasattr(os, "fork"):
+            raise OSError("the sandbox forks learner processes, which Windows cannot do: "
+                          "run the kit in WSL or Colab")
         with self.lock:
             for attempt in (1, 2):
                 if self.sock is None or self.owner != os.getpid() or self.proc.poll() is not None:

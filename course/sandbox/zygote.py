@@ -94,21 +94,21 @@ def preload(torch: bool) -> None:
 
 
 def _close_all_but(keep) -> None:
-    start = 3
-    for fd in sorted(k for k in keep if k >= 3) + [None]:
-        os.closerange(start, fd if fd is not None else 1 << 20)
-        start = (fd or 0) + 1
+    """Close every descriptor above stderr except ``keep`` (the fork server's socket above all)."""
+    start, end = 3, os.sysconf("SC_OPEN_MAX")
+    for fd in sorted(k for k in keep if k >= 3) + [end]:
+        os.closerange(start, fd)
+        start = fd + 1
 
 
 def _learner(settings: dict, rx: int, tx: int, out: int) -> None:
     """The learner process: seal it, then serve requests until the verdict process hangs up."""
     die_with_parent()
+    os.dup2(out, 1)   # first, so that a failure below is reported in the learner's output
+    os.dup2(out, 2)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     if settings["namespaces"]:
         seal_filesystem(settings["hidden"])
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
     _close_all_but({rx, tx})
     limit_resources(settings["memory"], settings["file_size"])
     import child  # imported by main() already: this is a lookup
