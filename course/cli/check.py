@@ -24,6 +24,8 @@ def check(exercise, path, as_json, lang, timeout, memory):
     Without EXERCISE, show your progress over all exercises. Exit status: 0 when every public check
     passes, 1 when one does not, 2 for a usage error.
     """
+    from course.sandbox.launch import start_fork_server
+    start_fork_server()
     from rich.console import Console
 
     from course import paths, registry

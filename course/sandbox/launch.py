@@ -121,6 +121,14 @@ _zygote = Zygote()
 atexit.register(_zygote.close)
 
 
+def start_fork_server() -> None:
+    """Start the fork server now, so that its NumPy import overlaps the caller's own imports (pytest, rich)."""
+    if hasattr(os, "fork"):
+        with _zygote.lock:
+            if _zygote.sock is None:
+                _zygote._start()
+
+
 class LearnerProcess:
     """One running learner process: its pipes, its captured output and its temporary folders."""
 
