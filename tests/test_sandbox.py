@@ -286,3 +286,22 @@ def test_plain_process_fallback_still_grades_and_says_so(tmp_path, monkeypatch):
         isolation_mode.cache_clear()
     assert result.isolation == "process"
     assert result.score == result.max_score
+
+
+def test_numpy_exercises_keep_their_memory_headroom_after_a_torch_exercise(tmp_path):
+    """A forked process inherits its parent's data segment: NumPy exercises fork from a server without torch,
+    so torch's 0.8 GB never counts against their memory limit, whatever was graded before."""
+    pytest.importorskip("torch")
+    probe = "def data_kb():\n    return int(next(l for l in open('/proc/self/status') if l.startswith('VmData')).split()[1])\n"
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "probe.py").write_text("import torch\n" + probe)
+    (tmp_path / "n").mkdir()
+    (tmp_path / "n" / "probe.py").write_text(probe)
+    with_torch = LearnerSession(tmp_path / "t", limits=Limits(check_timeout=60), torch=True)
+    numpy_only = LearnerSession(tmp_path / "n", limits=Limits(check_timeout=60))
+    try:
+        assert with_torch.module("probe").data_kb() > 400_000
+        assert numpy_only.module("probe").data_kb() < 200_000
+    finally:
+        with_torch.close()
+        numpy_only.close()

@@ -24,21 +24,22 @@ def check(exercise, path, as_json, lang, timeout, memory):
     Without EXERCISE, show your progress over all exercises. Exit status: 0 when every public check
     passes, 1 when one does not, 2 for a usage error.
     """
+    from course import registry
     from course.sandbox.launch import start_fork_server
-    start_fork_server()
+    try:
+        chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0]))
+    start_fork_server(torch=all(ex.torch for ex in chosen))
     from rich.console import Console
 
-    from course import paths, registry
+    from course import paths
     from course.grading.run import grade_exercise
     from course.render import terminal
     from course.result import SubmissionResult
 
     lang = resolve_lang(lang)
     folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
-    try:
-        chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
-    except KeyError as exc:
-        raise click.UsageError(str(exc.args[0]))
     result = SubmissionResult(submission=folder.parent.name)
     skipped = {}
     for ex in chosen:

@@ -1,7 +1,7 @@
 """Starting the learner's process inside the strongest sandbox this machine offers.
 
-Learner processes are forked by a fork server (:mod:`course.sandbox.zygote`) that keeps NumPy and torch
-imported. On Linux each gets its own user, mount, network and PID namespaces (``unshare(2)``, unprivileged),
+Learner processes are forked by a fork server (:mod:`course.sandbox.zygote`) that keeps NumPy (or NumPy
+and torch) imported. On Linux each gets its own user, mount, network and PID namespaces (``unshare(2)``, unprivileged),
 so it has no network, cannot see or signal the verdict process, and the kit's ``solutions/`` and ``graders/``
 are covered by empty mounts. Everywhere it gets resource limits (data segment, file size) and a temporary
 working directory. Where namespaces are missing (macOS, a container without user namespaces) it falls back
@@ -62,11 +62,13 @@ def _learner_env() -> dict:
 
 
 class Zygote:
-    """The verdict process's fork server (:mod:`course.sandbox.zygote`): started on first use, it keeps
-    NumPy (and torch, once a torch exercise asked) imported, so a learner process costs a fork, not an
-    interpreter start-up and the imports."""
+    """One of the verdict process's fork servers (:mod:`course.sandbox.zygote`): started on first use, it
+    keeps NumPy (and torch, for torch exercises) imported, so a learner process costs a fork, not an
+    interpreter start-up and the imports. NumPy exercises have a server without torch: a forked process
+    inherits its parent's data segment, and torch's 0.8 GB would count against their memory limit."""
 
-    def __init__(self):
+    def __init__(self, torch: bool):
+        self.torch = torch
         self.lock = threading.Lock()
         self.sock: socket.socket | None = None
         self.proc: subprocess.Popen | None = None
@@ -74,7 +76,8 @@ class Zygote:
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.proc = subprocess.Popen([sys.executable, "-I", str(ZYGOTE), str(theirs.fileno())],
+        argv = [sys.executable, "-I", str(ZYGOTE), str(theirs.fileno())] + (["--torch"] if self.torch else [])
+        self.proc = subprocess.Popen(argv,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=_learner_env(),
                                      cwd=tempfile.gettempdir(), start_new_session=True)
         theirs.close()
@@ -117,16 +120,18 @@ class Zygote:
         self.proc = None
 
 
-_zygote = Zygote()
-atexit.register(_zygote.close)
+_zygotes = {False: Zygote(torch=False), True: Zygote(torch=True)}
+for _z in _zygotes.values():
+    atexit.register(_z.close)
 
 
-def start_fork_server() -> None:
-    """Start the fork server now, so that its NumPy import overlaps the caller's own imports (pytest, rich)."""
+def start_fork_server(torch: bool = False) -> None:
+    """Start a fork server now, so that its imports overlap the caller's own (pytest, rich)."""
+    zygote = _zygotes[torch]
     if hasattr(os, "fork"):
-        with _zygote.lock:
-            if _zygote.sock is None:
-                _zygote._start()
+        with zygote.lock:
+            if zygote.sock is None:
+                zygote._start()
 
 
 class LearnerProcess:
@@ -142,10 +147,10 @@ class LearnerProcess:
         child_rx, parent_tx = os.pipe()
         status_rx, status_tx = os.pipe()
         out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size, torch=torch,
+        settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size,
                         namespaces=isolation_mode() == "namespaces", hidden=[str(p) for p in hidden if p.exists()])
         try:
-            self.pid = _zygote.spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
+            self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
         finally:
             for fd in (child_rx, child_tx, out, status_tx):
                 os.close(fd)

@@ -1,8 +1,8 @@
-"""The fork server that starts every learner process: it imports NumPy (and torch, when an exercise needs it)
-once, then forks a sandboxed learner process per request in a few milliseconds.
+"""The fork server that starts every learner process: it imports NumPy (and, as ``--torch``, torch) once,
+then forks a sandboxed learner process per request in a few milliseconds.
 
-Run as ``python -I zygote.py SOCKET_FD`` by :mod:`course.sandbox.launch`, with the environment learner code
-should see; it imports nothing of the kit but :mod:`child` (the learner-side server) and the wire codec. A
+Run as ``python -I zygote.py SOCKET_FD [--torch]`` by :mod:`course.sandbox.launch`, with the environment
+learner code should see; it imports nothing of the kit but :mod:`child` (the learner-side server) and the wire codec. A
 request on the socket carries the learner process's settings as JSON and, as ``SCM_RIGHTS``, its two pipe
 ends, its output file and the write end of a status pipe. Each learner process is two processes:
 
@@ -145,7 +145,6 @@ def serve(sock: socket.socket) -> None:
     """Answer spawn requests until the verdict process closes the socket."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the kernel
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the verdict process's to handle
-    torch_loaded = False
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 4)
@@ -160,9 +159,6 @@ def serve(sock: socket.socket) -> None:
         except ConnectionResetError:
             return
         settings = json.loads(data[4:])
-        if settings.get("torch") and not torch_loaded:
-            preload(torch=True)
-            torch_loaded = True
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -199,7 +195,7 @@ def main(argv) -> int:
     die_with_parent()
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
-    preload(torch=False)
+    preload(torch="--torch" in argv[2:])
     import child, codec  # noqa: F401,E401  (ready before the first fork)
     serve(socket.socket(fileno=int(argv[1])))
     return 0
