@@ -38,6 +38,9 @@ MISTAKES = [
             "stay in evaluation mode)", "学習の最初に model.train() を呼んでいません"),
     Mistake("missing-eval-mode", E9, "model.eval() is not called before evaluating (dropout stays active)",
             "評価の前に model.eval() を呼んでいません (dropout が効いたままです)"),
+    Mistake("missing-no-grad", E9, "evaluation runs the model with autograd recording: wrap the loop in "
+            "`with torch.no_grad():`", "評価で自動微分の記録が有効なままモデルを実行しています。ループを "
+            "`with torch.no_grad():` で囲みます"),
     Mistake("not-on-device", E9, "a batch (images or labels) is not moved to the model's device with .to(device)",
             "バッチ (画像かラベル) を .to(device) でモデルのデバイスに移していません"),
     Mistake("numpy-on-device", E9, ".numpy() is called on a tensor that may live on the GPU: use .item() or "

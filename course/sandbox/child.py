@@ -15,9 +15,20 @@ import traceback
 _OPERATORS = {name: getattr(operator, name) for name in (
     "add", "sub", "mul", "truediv", "floordiv", "pow", "neg", "pos", "abs", "eq", "ne", "lt", "le", "gt", "ge",
     "matmul", "mod")}
+
+
+def _record_grad_mode(module):
+    """A list that gets, at each forward call of the torch ``module``, whether autograd was recording then
+    (what a grader reads to see that evaluation ran under ``torch.no_grad()``)."""
+    import torch
+    seen = []
+    module.register_forward_hook(lambda _module, _args, _output: seen.append(torch.is_grad_enabled()))
+    return seen
+
+
 _OPERATORS.update(len=len, repr=repr, str=str, float=float, int=int, bool=bool, list=list,
                   type_name=lambda x: type(x).__name__, is_=operator.is_, isinstance_name=lambda x, name: any(
-                      c.__name__ == name for c in type(x).__mro__))
+                      c.__name__ == name for c in type(x).__mro__), record_grad_mode=_record_grad_mode)
 
 
 class Server:

@@ -170,9 +170,10 @@ class LearnerSession:
         """Place ``value`` (plain data) in the learner's process and return a live reference to it."""
         return self.request("new", value, mode="ref" if ref else "value", during="setting up the check")
 
-    def call(self, fn_name: str, *args):
-        """Apply one of the child's fixed helpers (``len``, ``type_name``, ``is_``, operators) to args."""
-        return self.request("op", fn_name, list(args), during=fn_name)
+    def call(self, fn_name: str, *args, ref: bool = False):
+        """Apply one of the child's fixed helpers (``len``, ``type_name``, ``is_``, operators,
+        ``record_grad_mode``) to args; ``ref=True`` returns a live reference to the result."""
+        return self.request("op", fn_name, list(args), mode="ref" if ref else "value", during=fn_name)
 
 
 def _handle_of(obj):

@@ -28,11 +28,12 @@ def test_fit_accuracy(learner, ex9, mnist, device):
                            if floor else None)
 
 
-@check("evaluate.eval_mode", 1, hidden=True, ja="evaluate: model.eval() で評価 (dropout を止める)",
-       hint=tr("call model.eval() before the loop (and use torch.no_grad())",
-               "ループの前に model.eval() を呼びます (torch.no_grad() も使います)"))
+@check("evaluate.eval_mode", 1, hidden=True, ja="evaluate: model.eval() と torch.no_grad() で評価 (dropout を止め、"
+       "計算グラフを作らない)", hint=tr("call model.eval() before the loop and run it inside with torch.no_grad():",
+                               "ループの前に model.eval() を呼び、with torch.no_grad(): の中で回します"))
 def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
-    """evaluate switches off dropout: a model with nn.Dropout(0.5) scores its eval-mode accuracy"""
+    """evaluate switches off dropout (a model with nn.Dropout(0.5) scores its eval-mode accuracy) and builds no
+    autograd graph (the model's forward runs under torch.no_grad())"""
     nn_l = learner.module("torch").nn
     model = nn_l.Sequential(nn_l.Flatten(), nn_l.Linear(784, 300), nn_l.ReLU(), nn_l.Dropout(0.5),
                             nn_l.Linear(300, 10))
@@ -42,11 +43,19 @@ def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
     model.to(device)
     images, labels = mnist.test[0][:500], mnist.test[1][:500]
     call = "evaluate(model, loader, device)  # model = Sequential(Flatten, Linear, ReLU, Dropout(0.5), Linear)"
+    grad_mode = learner.call("record_grad_mode", model, ref=True)
     got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
     ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
     want = ex9.accuracy_here(trained_state, images, labels)
     expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
                  diagnose=lambda _: "missing-eval-mode" if model.training else None)
+    recording = grad_mode.get()
+    if any(recording):
+        raise CheckFailure(tr("the model's forward ran with autograd recording: evaluation builds a graph for "
+                              "nothing (memory and time)", "モデルの forward が自動微分の記録ありで実行されました。"
+                              "評価で無駄な計算グラフを作っています (メモリと時間)"), call=call,
+                           expected="torch.is_grad_enabled() == False in every forward",
+                           got=f"True in {sum(recording)} of {len(recording)} forward calls", diagnosis="missing-no-grad")
 
 
 @check("evaluate.batch_sizes", 1, hidden=True, ja="evaluate: いろいろなバッチサイズ")
