@@ -27,6 +27,7 @@ import sys
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG = 1
+SETUP_FAILED = 70   # the exit status of a learner process whose sandbox could not be set up (EX_SOFTWARE)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -121,17 +122,22 @@ def _keeper(settings: dict, fds: list[int]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.setsid()
     die_with_parent()
-    if settings["namespaces"]:
-        enter_namespaces()
-    pid = os.fork()
+    try:
+        if settings["namespaces"]:
+            enter_namespaces()
+        pid = os.fork()
+    except OSError as exc:
+        _sandbox_failed(out, exc)
+        os.write(status, struct.pack(">i", SETUP_FAILED))
+        os._exit(0)
     if pid == 0:
         os.close(status)
         try:
             _learner(settings, rx, tx, out)
             code = 0
-        except BaseException as exc:  # the sandbox could not be set up: say why on the output
-            os.write(2, f"course sandbox: {type(exc).__name__}: {exc}\n".encode())
-            code = 70
+        except BaseException as exc:
+            _sandbox_failed(2, exc)
+            code = SETUP_FAILED
         os._exit(code)
     for fd in (rx, tx, out):
         os.close(fd)
@@ -139,6 +145,11 @@ def _keeper(settings: dict, fds: list[int]) -> None:
     code = os.waitstatus_to_exitcode(wait_status)
     os.write(status, struct.pack(">i", code))
     os._exit(0)
+
+
+def _sandbox_failed(fd: int, exc: BaseException) -> None:
+    """Say on the learner's output why the sandbox could not be set up (the verdict process shows it)."""
+    os.write(fd, f"course sandbox: the learner process could not be set up: {type(exc).__name__}: {exc}\n".encode())
 
 
 def serve(sock: socket.socket) -> None:
