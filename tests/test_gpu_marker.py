@@ -71,3 +71,16 @@ def test_fork_server_preload_leaves_cuda_usable_in_learner_processes(tmp_path):
         assert session.module("probe").bad_fork() is False
     finally:
         session.close()
+
+
+@pytest.mark.gpu
+def test_on_cuda_a_trainer_that_leaves_batches_on_the_cpu_is_named_by_every_check_it_breaks(tmp_path):
+    if not _cuda():
+        pytest.skip("no CUDA on this machine")
+    from course.planted import make_submission, planted
+
+    mistake = [p for p in planted("exercise9") if p.code == "not-on-device"]
+    result = grade_exercise(make_submission(tmp_path, mistake, exercises=["exercise9"]), registry.get("exercise9"),
+                            device="cuda")
+    broken = [c for c in result.checks if c.status != "passed"]
+    assert broken and all(c.diagnosis == "not-on-device" for c in broken), [(c.id, c.diagnosis) for c in broken]

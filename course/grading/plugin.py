@@ -136,7 +136,7 @@ class GradingPlugin:
             return "error", pick(tr(f"missing: {exc.info['message']}",
                                     f"見つかりません: {exc.info['message']}"), lang), "missing-name"
         if isinstance(exc, LearnerError):
-            if exc.is_a("NotImplementedError"):
+            if exc.is_a("NotImplementedError") and _raised_by_stub(exc):
                 return "failed", pick(LABELS["not_implemented"], lang), "not-implemented"
             return "error", _learner_error_text(exc, lang), _error_diagnosis(exc)
         if isinstance(exc, LearnerTimeout):
@@ -155,6 +155,13 @@ class GradingPlugin:
             return "failed", str(exc) or pick(tr("assertion failed", "アサーションが失敗しました"), lang), None
         return "error", pick(tr("the checker could not use what your code returned",
                                 "返り値をチェックできませんでした"), lang) + f": {type(exc).__name__}: {exc}", None
+
+
+def _raised_by_stub(exc: LearnerError) -> bool:
+    """True when the learner's own code raised the NotImplementedError (an untouched stub), not a library
+    it called (torch raises one for a kernel missing for a dtype, e.g. float labels on CUDA)."""
+    frames = exc.info.get("frames") or []
+    return bool(frames) and frames[-1][3].startswith("raise NotImplementedError")
 
 
 def _learner_error_text(exc: LearnerError, lang: str) -> str:

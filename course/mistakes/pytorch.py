@@ -47,10 +47,12 @@ MISTAKES = [
             ".cpu() first", "GPU 上にあるかもしれないテンソルに .numpy() を呼んでいます。.item() か .cpu() を使います"),
 ]
 
-# Substrings of torch's own error messages (torch 2.x) that name a mistake without doubt.
+# Substrings of torch's own error messages (torch 2.x) that name a mistake without doubt; a tuple of
+# substrings must all be there.
 ERROR_SIGNS = [
     ("expected target dtype to be Long", "labels-float"),
     ("expected scalar type Long but found Float", "labels-float"),
+    (("nll_loss_forward_reduce_cuda_kernel", "not implemented for 'Float'"), "labels-float"),   # on CUDA
     ("mat1 and mat2 shapes cannot be multiplied", "no-flatten"),
     ("is not on the expected device", "not-on-device"),
     ("Expected all tensors to be on the same device", "not-on-device"),
@@ -62,7 +64,7 @@ ERROR_SIGNS = [
 def diagnose_error(message: str, codes) -> str | None:
     """The mistake (one of ``codes``) that a torch error message from learner code reveals, if any."""
     for sign, code in ERROR_SIGNS:
-        if code in codes and sign in message:
+        if code in codes and all(part in message for part in ((sign,) if isinstance(sign, str) else sign)):
             return code
     return None
 

@@ -15,7 +15,7 @@ def test_fit_accuracy(learner, ex9, mnist, device):
     """fit reaches at least 90 % accuracy on the 1,000 held-out digits after 5 epochs on 4,000 (checked here)"""
     model = ex9.mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST subset"
-    with recognise_errors(call, "labels-float", "no-flatten"):
+    with recognise_errors(call, "labels-float", "no-flatten", *DEVICE_CODES):
         history = learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
                                                       ex9.loader(learner, *mnist.test, 500), epochs=5, lr=1e-3,
                                                       device=device)
@@ -44,7 +44,8 @@ def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
     images, labels = mnist.test[0][:500], mnist.test[1][:500]
     call = "evaluate(model, loader, device)  # model = Sequential(Flatten, Linear, ReLU, Dropout(0.5), Linear)"
     grad_mode = learner.call("record_grad_mode", model, ref=True)
-    got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
+    with recognise_errors(call, *DEVICE_CODES):
+        got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
     ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
     want = ex9.accuracy_here(trained_state, images, labels)
     expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
@@ -67,7 +68,8 @@ def test_evaluate_batch_sizes(learner, ex9, mnist, device, trained_state):
     want = ex9.accuracy_here(trained_state, *mnist.test)
     for size in (1000, 64, 7):
         call = f"evaluate(model, loader, device)  # 1000 samples, batch_size={size}"
-        got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, *mnist.test, size), device)
+        with recognise_errors(call, *DEVICE_CODES):
+            got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, *mnist.test, size), device)
         ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
         expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6)
 
