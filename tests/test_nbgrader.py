@@ -1,6 +1,7 @@
 """nbgrader both ways, with the real nbgrader commands run offline: the kit's results in nbgrader's
 gradebook (manual overrides survive a regrade), and an nbgrader course whose test cells run the kit's graders."""
 import csv
+import importlib.util
 import os
 import subprocess
 import sys
@@ -123,3 +124,27 @@ def test_nbgrader_course_end_to_end(tmp_path):
     hidden_source = (Path(__file__).parents[1] / "graders/exercise0/hidden").glob("*.py")
     for line in {ln.strip() for f in hidden_source for ln in f.read_text().splitlines() if len(ln.strip()) > 20}:
         assert line not in feedback
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="needs torch")
+def test_notebook_points_are_the_kit_points_on_each_device(tmp_path):
+    """A test cell's points are fixed when the notebook is written: the GPU checks get cells only in a course
+    graded on CUDA, so nbgrader's maximum is `course grade`'s on the same device (a check not run never
+    scores)."""
+    from course import paths, registry
+    from course.grading.run import grade_exercise
+    from course.nbgrader.course import init_course
+
+    ex9 = registry.get("exercise9")
+    for device in ("cpu", "cuda"):
+        init_course(tmp_path / device, [ex9], device=device)
+        cells = [c for c in nbformat.read(tmp_path / device / "source" / "dlkit" / "exercise9.ipynb", 4).cells
+                 if c.metadata.get("nbgrader", {}).get("grade")]
+        gpu = [c for c in cells if "'gpu." in c.source]
+        if device == "cpu":
+            assert not gpu and all("device=" not in c.source for c in cells)
+            cpu_points = sum(c.metadata["nbgrader"]["points"] for c in cells)
+        else:
+            assert gpu and all("device='cuda'" in c.source for c in cells)
+            assert sum(c.metadata["nbgrader"]["points"] for c in cells) > cpu_points
+    assert cpu_points == grade_exercise(paths.kit_root() / "solutions", ex9).max_score

@@ -20,8 +20,11 @@ def nbgrader():
 @click.option("--course-id", default="dlkit", show_default=True, help="nbgrader course id.")
 @click.option("--exercise", "-e", "exercise_names", multiple=True, help="Only these exercises (repeatable).")
 @click.option("--force", is_flag=True, help="Rewrite an existing source/<assignment>/.")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
+              help="Where autograde runs the PyTorch exercises; cuda adds their GPU checks (autograde on a "
+                   "machine with CUDA).")
 @lang_option
-def init(course_dir, assignment, course_id, exercise_names, force, lang):
+def init(course_dir, assignment, course_id, exercise_names, force, device, lang):
     """Write an nbgrader course in COURSE_DIR: nbgrader_config.py and source/<assignment>/ notebooks.
 
     Then, in COURSE_DIR: nbgrader generate_assignment, autograde, generate_feedback, export.
@@ -31,7 +34,7 @@ def init(course_dir, assignment, course_id, exercise_names, force, lang):
     try:
         exercises = gradable(list(exercise_names))
         written = init_course(Path(course_dir), exercises, assignment=assignment, course_id=course_id,
-                              lang=resolve_lang(lang), force=force)
+                              lang=resolve_lang(lang), force=force, device=device)
     except (KeyError, ValueError, FileExistsError, FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc.args[0] if isinstance(exc, KeyError) else exc))
     for path in written:

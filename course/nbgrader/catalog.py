@@ -19,6 +19,7 @@ class CheckInfo:
     points: float
     hidden: bool
     title: str
+    gpu: bool = False      # runs only where the exercise is graded with --device cuda
 
 
 class _Collector:
@@ -37,7 +38,8 @@ class _Collector:
                 continue
             doc = (item.obj.__doc__ or item.name).strip().splitlines()[0]
             self.checks.append(CheckInfo(id=mark.kwargs["id"], points=float(mark.kwargs.get("points", 0)),
-                                         hidden=bool(mark.kwargs.get("hidden")), title=doc))
+                                         hidden=bool(mark.kwargs.get("hidden")), title=doc,
+                                         gpu=item.get_closest_marker("gpu") is not None))
 
 
 def checks(exercise: str) -> list[CheckInfo]:

@@ -6,7 +6,8 @@
 
 nbgrader gives 0 points to a test cell that writes anything to stderr, and partial credit when a cell's
 value is a number: so grading runs with warnings off and stderr swallowed, and a cell's value is the
-check's score (``None``, full points, for a check skipped here, e.g. a GPU check without CUDA).
+check's score (0 for a check skipped here, e.g. a GPU check autograded without CUDA: a check not run
+must not score; `course nbgrader init` gives GPU checks cells only with ``--device cuda``).
 """
 from __future__ import annotations
 
@@ -30,27 +31,27 @@ def _digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def grade_folder(exercise: str, root: Path | None = None) -> ExerciseResult:
-    """All checks of ``exercise`` on ``root/exerciseN`` (default: the current folder), graded once per
-    content: the first check cell grades, the others reuse the result until a module changes."""
+def grade_folder(exercise: str, root: Path | None = None, device: str = "cpu") -> ExerciseResult:
+    """All checks of ``exercise`` on ``root/exerciseN`` (default: the current folder) on ``device``, graded
+    once per content: the first check cell grades, the others reuse the result until a module changes."""
     from course.grading.run import grade_exercise
 
     ex = registry.get(exercise)
     root = Path(root or Path.cwd()).resolve()
     folder = root / ex.id
-    key = (str(folder), _digest(folder) if folder.is_dir() else "")
+    key = (str(folder), _digest(folder) if folder.is_dir() else "", device)
     if key not in _graded:
         # All checks where the hidden graders are present (the instructor's autograde), public ones elsewhere.
         public_only = not (paths.graders_dir(ex.id) / "hidden").is_dir()
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
-            _graded[key] = grade_exercise(root, ex, public_only=public_only, lang=default_lang())
+            _graded[key] = grade_exercise(root, ex, public_only=public_only, lang=default_lang(), device=device)
     return _graded[key]
 
 
-def run_checks(exercise: str, check_id: str) -> float | None:
-    """Print the verdict of one check on the notebook's modules and return its score."""
-    result = grade_folder(exercise)
+def run_checks(exercise: str, check_id: str, device: str = "cpu") -> float | None:
+    """Print the verdict of one check on the notebook's modules (graded on ``device``) and return its score."""
+    result = grade_folder(exercise, device=device)
     lang = default_lang()
     for check in result.checks:
         if check.id == check_id:
@@ -68,7 +69,7 @@ def run_checks(exercise: str, check_id: str) -> float | None:
         print(f"{pick(tr('diagnosis', '診断'), lang)} [{check.diagnosis}] {explain(check.diagnosis, lang)}")
     if check.hint:
         print(pick(tr("hint", "ヒント"), lang) + ": " + check.hint)
-    return None if check.status == "skipped" else check.score
+    return check.score
 
 
 def write_module(line: str, cell: str) -> None:

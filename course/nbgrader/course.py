@@ -37,8 +37,9 @@ def gradable(names: list[str] | None = None) -> list[registry.Exercise]:
 
 
 def init_course(root: Path, exercises: list[registry.Exercise], *, assignment: str = "dlkit",
-                course_id: str = "dlkit", lang: str = "en", force: bool = False) -> list[Path]:
-    """Write ``nbgrader_config.py`` and ``source/<assignment>/`` (a notebook and given files per exercise)."""
+                course_id: str = "dlkit", lang: str = "en", force: bool = False, device: str = "cpu") -> list[Path]:
+    """Write ``nbgrader_config.py`` and ``source/<assignment>/`` (a notebook and given files per exercise);
+    ``device="cuda"`` grades the PyTorch exercises on the GPU, GPU checks included."""
     if not exercises:
         raise ValueError("no gradable exercise (one needs graders/exerciseN and solutions/exerciseN)")
     root = Path(root).resolve()
@@ -50,7 +51,7 @@ def init_course(root: Path, exercises: list[registry.Exercise], *, assignment: s
     written = []
     source.mkdir(parents=True, exist_ok=True)
     for ex in exercises:
-        nb = notebook.build(ex, catalog.checks(ex.id), lang)
+        nb = notebook.build(ex, catalog.checks(ex.id), lang, device)
         target = source / f"{ex.id}.ipynb"
         nbformat.write(nb, target)
         written.append(target)

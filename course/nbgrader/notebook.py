@@ -58,16 +58,19 @@ def _cell(kind: str, source: str, grade_id: str, *, grade=False, solution=False,
     return make(source, metadata={"nbgrader": meta})
 
 
-def test_source(exercise: str, check: CheckInfo) -> str:
+def test_source(exercise: str, check: CheckInfo, device: str = "cpu") -> str:
     """The code of a check's test cell; a hidden check's call is a hidden-tests region."""
-    call = f"run_checks({exercise!r}, {check.id!r})"
+    call = f"run_checks({exercise!r}, {check.id!r}" + (f", device={device!r})" if device != "cpu" else ")")
     if check.hidden:
         return f"# hidden check (runs when grading)\n### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS"
     return f"# {check.title}\n{call}"
 
 
-def build(exercise: registry.Exercise, checks: list[CheckInfo], lang: str = "en") -> nbformat.NotebookNode:
-    """The instructor's source notebook of ``exercise``."""
+def build(exercise: registry.Exercise, checks: list[CheckInfo], lang: str = "en",
+          device: str = "cpu") -> nbformat.NotebookNode:
+    """The instructor's source notebook of ``exercise``, graded on ``device`` (a PyTorch exercise's GPU checks
+    get cells only with ``"cuda"``: a cell's points are fixed, and a check not run must not score)."""
+    device = device if exercise.torch else "cpu"
     readme = paths.kit_root() / "exercises" / exercise.id / "README.md"
     intro = f"# {exercise.id}: {pick(exercise.title, lang)}\n\n" + (
         readme.read_text(encoding="utf-8") if readme.is_file() else "")
@@ -81,7 +84,9 @@ def build(exercise: registry.Exercise, checks: list[CheckInfo], lang: str = "en"
         cells.append(_cell("code", f"%%module {exercise.id} {module}\n" + mark_solution_regions(source),
                            f"{exercise.id}-{module}", solution=True, locked=False))
     for check in checks:
-        cells.append(_cell("code", test_source(exercise.id, check), grade_cell_name(check.id), grade=True,
+        if check.gpu and device != "cuda":
+            continue
+        cells.append(_cell("code", test_source(exercise.id, check, device), grade_cell_name(check.id), grade=True,
                            points=check.points))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
