@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 pytest.importorskip("nbgrader")
+nbformat = pytest.importorskip("nbformat")
 
 from course import planted  # noqa: E402
 from course.export.gradebook import grade_cell_name, write_gradebook  # noqa: E402

@@ -64,6 +64,9 @@ def demo(out, exercise_names, jobs, lang):
     argv += ["--jobs", str(jobs)] if jobs else []
     if importlib.util.find_spec("nbgrader"):
         argv += ["--gradebook", f"sqlite:///{out / 'gradebook.db'}"]
+    else:
+        console.print("[yellow]nbgrader is not installed, so the grades go to no gradebook "
+                      "(pip install 'dl-course-kit[instructor]')[/yellow]")
     status = _run(console, argv)
     if status not in (0, 3):
         raise SystemExit(status)
