@@ -66,7 +66,7 @@ def demo(out, exercise_names, jobs, lang):
         argv += ["--gradebook", f"sqlite:///{out / 'gradebook.db'}"]
     else:
         console.print("[yellow]nbgrader is not installed, so the grades go to no gradebook "
-                      "(pip install 'dl-course-kit[instructor]')[/yellow]")
+                      "(pip install 'dl-course-kit\\[instructor]')[/yellow]")
     status = _run(console, argv)
     if status not in (0, 3):
         raise SystemExit(status)
