@@ -54,7 +54,7 @@ def check(exercise, path, as_json, lang, timeout, memory):
     else:
         console = Console(highlight=False)
         if exercise and skipped:
-            console.print(f"[yellow]{skipped[chosen[0].id]}[/yellow]")
+            console.print(skipped[chosen[0].id], style="yellow", markup=False)
         elif exercise:
             terminal.exercise_detail(console, result.exercises[0], lang, public_only=True)
         else:
