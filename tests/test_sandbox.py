@@ -305,3 +305,56 @@ def test_numpy_exercises_keep_their_memory_headroom_after_a_torch_exercise(tmp_p
     finally:
         with_torch.close()
         numpy_only.close()
+
+
+@namespaces_only
+def test_learner_code_cannot_unmount_what_hides_the_solutions(tmp_path):
+    """Root of its own namespaces, learner code could lift the empty mount over solutions/ and import the
+    reference; it runs with every capability dropped, so the unmount is refused."""
+    solutions = paths.kit_root() / "solutions"
+    session = _session(tmp_path, f"""
+        import ctypes, os
+        def lift():
+            libc = ctypes.CDLL(None, use_errno=True)
+            failed = libc.umount2({str(solutions)!r}.encode(), 2) != 0   # MNT_DETACH
+            return failed, os.listdir({str(solutions)!r})
+        """)
+    try:
+        assert session.module("probe").lift() == (True, [])
+    finally:
+        session.close()
+
+
+@namespaces_only
+def test_a_fork_bomb_stops_at_the_process_limit(tmp_path):
+    session = _session(tmp_path, """
+        import os, time
+        def limit():
+            return int(open("/proc/sys/kernel/pid_max").read())
+        def raise_limit():
+            try:
+                with open("/proc/sys/kernel/pid_max", "w") as f:
+                    f.write("30000")
+                return "raised"
+            except OSError as exc:
+                return type(exc).__name__
+        def bomb():
+            made = 0
+            try:
+                for _ in range(5000):
+                    if os.fork() == 0:
+                        time.sleep(3)
+                        os._exit(0)
+                    made += 1
+            except OSError:
+                return made
+            return made
+        """)
+    try:
+        probe = session.module("probe")
+        if probe.limit() != Limits().processes:
+            pytest.skip("this kernel has no per-namespace pid_max (Linux < 6.14)")
+        assert probe.raise_limit() != "raised"
+        assert probe.bomb() < Limits().processes
+    finally:
+        session.close()

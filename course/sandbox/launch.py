@@ -37,6 +37,7 @@ class Limits:
     check_timeout: float = 20.0    # wall-clock seconds for one check, unless the check asks for more
     memory: int = 4 * 1024 ** 3    # bytes of data segment (RLIMIT_DATA: torch still imports under it)
     file_size: int = 256 * 1024 ** 2
+    processes: int = 512           # processes and threads in the sandbox (where the kernel can count them)
     output: int = 4000             # characters of captured stdout/stderr kept for messages
 
 
@@ -148,6 +149,7 @@ class LearnerProcess:
         status_rx, status_tx = os.pipe()
         out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size,
+                        processes=limits.processes,
                         namespaces=isolation_mode() == "namespaces", hidden=[str(p) for p in hidden if p.exists()])
         try:
             self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)

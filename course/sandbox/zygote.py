@@ -10,8 +10,9 @@ ends, its output file and the write end of a status pipe. Each learner process i
   user, mount, network and PID namespaces, forks the learner process, waits for it and writes its exit
   status (as ``subprocess`` reports one: the code, or minus the signal) on the status pipe;
 * the *learner process*, PID 1 of the new PID namespace: it mounts its own ``/proc``, covers the hidden
-  folders with empty tmpfs mounts, sets its resource limits, closes every descriptor but its pipes and
-  output, and serves requests with :class:`child.Server`.
+  folders with empty tmpfs mounts, caps the number of processes, gives up every capability (so learner code
+  cannot undo any of this), sets its resource limits, closes every descriptor but its pipes and output, and
+  serves requests with :class:`child.Server`.
 
 Both die with their parent (``PR_SET_PDEATHSIG``), and the zygote dies with the verdict process, so nothing
 outlives a grading run. ``python -I zygote.py --probe`` exits 0 when this machine allows the namespaces.
@@ -25,8 +26,10 @@ import struct
 import sys
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 1 << 14, 1 << 18
-PR_SET_PDEATHSIG = 1
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
+MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
+CAPABILITY_VERSION_3 = 0x20080522
 SETUP_FAILED = 70   # the exit status of a learner process whose sandbox could not be set up (EX_SOFTWARE)
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -62,6 +65,37 @@ def seal_filesystem(hidden) -> None:
         if os.path.isdir(path):
             _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k"),
                    f"hiding {path}")
+
+
+def limit_processes(count: int) -> None:
+    """At most about ``count`` processes and threads in the sandbox, so a fork bomb stops there instead of
+    starving the machine until its check times out. The PID namespace's own pid_max (Linux 6.14+) holds even
+    where the grader runs as root; RLIMIT_NPROC is counted per user namespace since Linux 5.14 (before, it
+    would count all the instructor's processes, so it is left alone there)."""
+    import resource
+    try:
+        with open("/proc/sys/kernel/pid_max", "w") as f:
+            f.write(str(count))
+    except OSError:
+        pass
+    # Read-only from here on: learner code is root of this PID namespace and could raise it again.
+    _check(_libc.mount(b"/proc/sys", b"/proc/sys", None, MS_BIND | MS_REC, None), "binding /proc/sys")
+    _check(_libc.mount(None, b"/proc/sys", None, MS_REMOUNT | MS_BIND | MS_RDONLY, None), "sealing /proc/sys")
+    if tuple(int(x) for x in os.uname().release.split(".")[:2] if x.isdigit()) >= (5, 14):
+        resource.setrlimit(resource.RLIMIT_NPROC, (count, count))
+
+
+def drop_privileges() -> None:
+    """Give up every capability: as root of its own namespaces, learner code could otherwise unmount the empty
+    folders that hide solutions/ and graders/ (and import the solutions), or raise its process limit."""
+    with open("/proc/sys/kernel/cap_last_cap") as f:
+        last = int(f.read())
+    for cap in range(last + 1):
+        _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "dropping capabilities")
+    header = (ctypes.c_uint32 * 2)(CAPABILITY_VERSION_3, 0)
+    nothing = (ctypes.c_uint32 * 6)()   # effective, permitted, inheritable: two 32-bit words each
+    _check(_libc.capset(header, nothing), "dropping capabilities")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
 
 
 def limit_resources(data_bytes: int, fsize_bytes: int) -> None:
@@ -110,6 +144,8 @@ def _learner(settings: dict, rx: int, tx: int, out: int) -> None:
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     if settings["namespaces"]:
         seal_filesystem(settings["hidden"])
+        limit_processes(settings["processes"])
+        drop_privileges()
     _close_all_but({rx, tx})
     limit_resources(settings["memory"], settings["file_size"])
     import child  # imported by main() already: this is a lookup
