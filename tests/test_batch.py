@@ -145,3 +145,25 @@ def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(t
     assert [r["submission"] for r in results] == [f"s{i:02d}" for i in range(n)]
     full = [r["score"] == r["max_score"] for r in results]
     assert full == [i % 2 == 0 for i in range(n)]
+
+
+@pytest.mark.skipif(__import__("course.sandbox.launch", fromlist=["x"]).isolation_mode() != "namespaces",
+                    reason="needs Linux namespaces")
+def test_a_learner_cannot_borrow_a_classmates_code_while_the_class_is_graded(tmp_path):
+    """Every submission of the batch is hidden from every learner process: a submission that loads a
+    classmate's module by path finds nothing there and is graded on its own (wrong) code."""
+    alice = _learner(tmp_path / "class" / "alice")
+    borrowed = alice / "exercises" / "exercise0" / "basics.py"
+    cheat = _learner(tmp_path / "class" / "bob", "zero-row-nan") / "exercises" / "exercise0" / "basics.py"
+    cheat.write_text(cheat.read_text() + f"""
+import importlib.util as _u, os as _os
+if _os.path.exists({str(borrowed)!r}):
+    _spec = _u.spec_from_file_location("_peer", {str(borrowed)!r})
+    _peer = _u.module_from_spec(_spec)
+    _spec.loader.exec_module(_peer)
+    sign, tentimes, normalize_rows, one_hot = _peer.sign, _peer.tentimes, _peer.normalize_rows, _peer.one_hot
+""")
+    _grade(tmp_path / "class", "--json", "out.json", "--no-store", cwd=tmp_path)
+    scores = {r["submission"]: (r["score"], r["max_score"]) for r in json.loads((tmp_path / "out.json").read_text())}
+    assert scores["alice"][0] == scores["alice"][1]
+    assert scores["bob"][0] < scores["bob"][1]

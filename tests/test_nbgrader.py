@@ -148,3 +148,15 @@ def test_notebook_points_are_the_kit_points_on_each_device(tmp_path):
             assert gpu and all("device='cuda'" in c.source for c in cells)
             assert sum(c.metadata["nbgrader"]["points"] for c in cells) > cpu_points
     assert cpu_points == grade_exercise(paths.kit_root() / "solutions", ex9).max_score
+
+
+def test_autograde_hides_the_source_notebooks_and_every_students_work(tmp_path):
+    """In nbgrader's course layout the source notebooks hold the solutions and submitted/ and autograded/
+    every classmate's work: learner code graded in autograded/<student>/<assignment> sees none of them."""
+    from course.nbgrader.cell import course_private
+
+    for name in ("source/dlkit", "release/dlkit", "submitted/alice/dlkit", "autograded/alice/dlkit", "feedback"):
+        (tmp_path / name).mkdir(parents=True)
+    private = course_private(tmp_path / "autograded" / "alice" / "dlkit")
+    assert sorted(p.name for p in private) == ["autograded", "feedback", "source", "submitted"]
+    assert course_private(tmp_path / "elsewhere") == []

@@ -35,6 +35,9 @@ class Settings:
     device: str = "cpu"
     timeout: float | None = None
     memory_gib: float = 4.0
+    # Folders every learner process must not see: all the class's submissions (learner code could look for a
+    # classmate's work and import it). Not part of the key: it changes no honest result.
+    hide: tuple[str, ...] = ()
 
     def key(self) -> tuple:
         return (self.lang, self.device, self.timeout, self.memory_gib)
@@ -86,7 +89,8 @@ def _grade_task(exercises_dir: str, exercise_id: str, settings: Settings) -> dic
 
     exercise = registry.get(exercise_id)
     result = grade_exercise(Path(exercises_dir), exercise, lang=settings.lang, device=settings.device,
-                            limits=make_limits(exercise, settings.timeout, settings.memory_gib))
+                            limits=make_limits(exercise, settings.timeout, settings.memory_gib),
+                            hide=[Path(h) for h in settings.hide])
     return result.to_dict()
 
 

@@ -116,7 +116,8 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         raise click.UsageError(str(exc.args[0]))
     except (DiscoveryError, StoreError) as exc:
         raise click.UsageError(str(exc))
-    settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory)
+    settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory,
+                        hide=tuple(str(s.exercises_dir) for s in submissions))
     try:
         with store, ClassProgress() as progress:
             outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or os.cpu_count() or 1,

@@ -45,8 +45,19 @@ def grade_folder(exercise: str, root: Path | None = None, device: str = "cpu") -
         public_only = not (paths.graders_dir(ex.id) / "hidden").is_dir()
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
-            _graded[key] = grade_exercise(root, ex, public_only=public_only, lang=default_lang(), device=device)
+            _graded[key] = grade_exercise(root, ex, public_only=public_only, lang=default_lang(), device=device,
+                                          hide=course_private(root))
     return _graded[key]
+
+
+def course_private(root: Path) -> list[Path]:
+    """Where ``root`` is a student's folder in an nbgrader course (``autograded/<student>/<assignment>``), the
+    course folders learner code must not see: the source notebooks hold the solutions, and submitted/,
+    autograded/ and feedback/ every classmate's work."""
+    if root.parent.parent.name not in ("autograded", "submitted"):
+        return []
+    course = root.parents[2]
+    return [course / name for name in ("source", "submitted", "autograded", "feedback") if (course / name).is_dir()]
 
 
 def run_checks(exercise: str, check_id: str, device: str = "cpu") -> float | None:
