@@ -11,6 +11,28 @@ def kit_root() -> Path:
     return Path(env).resolve() if env else Path(__file__).resolve().parent.parent
 
 
+def kit_secrets() -> list[Path]:
+    """What learner code must never read in the kit's folder: the solutions, the graders, and the git
+    repository, whose history holds both."""
+    root = kit_root()
+    git = git_dir(root)
+    return [root / "solutions", root / "graders"] + ([git] if git else [])
+
+
+def git_dir(root: Path) -> Path | None:
+    """The git repository of the checkout at ``root``, if any; for a worktree (whose ``.git`` is a file naming
+    ``MAIN/.git/worktrees/NAME``) the main repository, which holds the objects."""
+    git = Path(root) / ".git"
+    if git.is_file():
+        text = git.read_text(encoding="utf-8", errors="replace").strip()
+        if not text.startswith("gitdir:"):
+            return None
+        git = (Path(root) / text.split(":", 1)[1].strip()).resolve()
+        if git.parent.name == "worktrees":
+            git = git.parent.parent
+    return git if git.is_dir() else None
+
+
 def graders_dir(exercise: str) -> Path:
     """The pytest graders of one exercise."""
     return kit_root() / "graders" / exercise

@@ -140,7 +140,7 @@ def _session(tmp_path, source):
     folder = tmp_path / "learner"
     folder.mkdir()
     (folder / "probe.py").write_text(textwrap.dedent(source))
-    return LearnerSession(folder, hidden=[paths.kit_root() / "solutions", paths.kit_root() / "graders"],
+    return LearnerSession(folder, hidden=paths.kit_secrets(),  # what grade_exercise hides of the kit
                           limits=Limits(check_timeout=10))
 
 
@@ -358,3 +358,37 @@ def test_a_fork_bomb_stops_at_the_process_limit(tmp_path):
         assert probe.bomb() < Limits().processes
     finally:
         session.close()
+
+
+@namespaces_only
+def test_learner_code_cannot_read_the_kits_git_history(tmp_path):
+    """The kit's repository holds every version of the solutions and hidden graders."""
+    import shutil
+    import subprocess
+    git = paths.kit_root() / ".git"
+    if not git.exists() or shutil.which("git") is None:
+        pytest.skip("the kit is not a git checkout here")
+    subprocess.run(["git", "-C", str(paths.kit_root()), "cat-file", "-e", "HEAD:solutions/exercise0/basics.py"],
+                   check=True)   # readable from here, so the probe below is a real one
+    session = _session(tmp_path, f"""
+        import subprocess
+        def show():
+            return subprocess.run(["git", "-C", {str(paths.kit_root())!r}, "show",
+                                   "HEAD:solutions/exercise0/basics.py"], capture_output=True, text=True).stdout
+        """)
+    try:
+        assert session.module("probe").show() == ""
+    finally:
+        session.close()
+
+
+def test_the_git_repository_of_a_worktree_is_the_main_one(tmp_path):
+    from course.paths import git_dir
+    main = tmp_path / "main"
+    (main / ".git" / "worktrees" / "wt").mkdir(parents=True)
+    tree = tmp_path / "wt"
+    tree.mkdir()
+    (tree / ".git").write_text(f"gitdir: {main / '.git' / 'worktrees' / 'wt'}\n")
+    assert git_dir(tree) == (main / ".git").resolve()
+    assert git_dir(main) == main / ".git"
+    assert git_dir(tmp_path) is None

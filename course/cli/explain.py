@@ -48,8 +48,7 @@ def explain(exercise, path, layer, show_all, picture, lang):
     folder = (paths.find_exercises_dir(path) if path else paths.find_learner_copy()) / ex.id
     if not folder.is_dir():
         raise click.UsageError(f"{folder} not found")
-    root = paths.kit_root()
-    session = LearnerSession(folder, hidden=[root / "solutions", root / "graders", folder.parent])
+    session = LearnerSession(folder, hidden=[*paths.kit_secrets(), folder.parent])
     all_ok, drawn = True, None
     try:
         for name in ([layer] if layer else LAYERS):

@@ -34,7 +34,7 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
     folder = Path(exercises_dir) / exercise.id
     missing = None if folder.is_dir() else pick(tr(
         f"folder {exercise.id}/ not found in the submission", f"提出物に {exercise.id}/ フォルダがありません"), lang)
-    hidden = [paths.kit_root() / "solutions", paths.kit_root() / "graders", Path(exercises_dir), *hide]
+    hidden = [*paths.kit_secrets(), Path(exercises_dir), *hide]
     session = LearnerSession(folder, hidden=hidden, limits=limits, torch=exercise.torch)
     plugin = GradingPlugin(session, ReferenceSession(paths.solutions_dir(exercise.id)), public_only=public_only,
                            lang=lang, device=device, missing=missing)
