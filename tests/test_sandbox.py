@@ -392,3 +392,21 @@ def test_the_git_repository_of_a_worktree_is_the_main_one(tmp_path):
     assert git_dir(tree) == (main / ".git").resolve()
     assert git_dir(main) == main / ".git"
     assert git_dir(tmp_path) is None
+
+
+@namespaces_only
+def test_learner_code_cannot_read_the_copy_of_a_learner_graded_beside_it(tmp_path):
+    (tmp_path / "other").mkdir()
+    other = _session(tmp_path / "other", "ANSWER = 42\n")
+    session = _session(tmp_path, """
+        import os
+        def look(path):
+            return os.path.exists(path), sorted(os.listdir(os.path.dirname(os.path.dirname(os.getcwd()))))
+        """)
+    try:
+        assert other.module("probe").ANSWER == 42
+        seen, runs = session.module("probe").look(str(other.process.workdir / "probe.py"))
+        assert not seen and len(runs) == 1    # the folder of all copies holds its own only
+    finally:
+        session.close()
+        other.close()

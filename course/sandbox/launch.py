@@ -135,12 +135,21 @@ def start_fork_server(torch: bool = False) -> None:
                 zygote._start()
 
 
+def runs_dir() -> Path:
+    """The folder that holds every learner process's temporary copy. Each learner process sees its own copy
+    only: it empties this folder in its mount namespace and binds its copy back, so that code graded beside
+    another learner's cannot read that learner's copy."""
+    runs = Path(tempfile.gettempdir()) / f"course-runs-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    runs.mkdir(mode=0o700, exist_ok=True)
+    return runs
+
+
 class LearnerProcess:
     """One running learner process: its pipes, its captured output and its temporary folders."""
 
     def __init__(self, source_dir: Path, hidden: list[Path], limits: Limits, torch: bool = False):
         self.limits = limits
-        self.tmp = Path(tempfile.mkdtemp(prefix="course-run-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="course-run-", dir=runs_dir()))
         self.workdir = self.tmp / "work"
         shutil.copytree(source_dir, self.workdir, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         self.output_path = self.tmp / "output.txt"
@@ -149,7 +158,7 @@ class LearnerProcess:
         status_rx, status_tx = os.pipe()
         out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size,
-                        processes=limits.processes,
+                        processes=limits.processes, runs=str(runs_dir()),
                         namespaces=isolation_mode() == "namespaces", hidden=[str(p) for p in hidden if p.exists()])
         try:
             self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)

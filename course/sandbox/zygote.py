@@ -10,7 +10,7 @@ ends, its output file and the write end of a status pipe. Each learner process i
   user, mount, network and PID namespaces, forks the learner process, waits for it and writes its exit
   status (as ``subprocess`` reports one: the code, or minus the signal) on the status pipe;
 * the *learner process*, PID 1 of the new PID namespace: it mounts its own ``/proc``, covers the hidden
-  folders with empty tmpfs mounts, caps the number of processes, gives up every capability (so learner code
+  folders with empty tmpfs mounts, keeps its own temporary copy and no other learner's, caps the number of processes, gives up every capability (so learner code
   cannot undo any of this), sets its resource limits, closes every descriptor but its pipes and output, and
   serves requests with :class:`child.Server`.
 
@@ -65,6 +65,20 @@ def seal_filesystem(hidden) -> None:
         if os.path.isdir(path):
             _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k"),
                    f"hiding {path}")
+
+
+def keep_only_own_copy(runs: str, workdir: str) -> None:
+    """Empty ``runs`` (where every learner process's copy lives) in this mount namespace, then put this
+    process's own ``workdir`` back at its place."""
+    own = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
+    try:
+        _check(_libc.mount(b"tmpfs", runs.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0700"),
+               f"emptying {runs}")
+        os.makedirs(workdir)
+        _check(_libc.mount(f"/proc/self/fd/{own}".encode(), workdir.encode(), None, MS_BIND, None),
+               f"binding {workdir}")
+    finally:
+        os.close(own)
 
 
 def limit_processes(count: int) -> None:
@@ -144,6 +158,7 @@ def _learner(settings: dict, rx: int, tx: int, out: int) -> None:
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     if settings["namespaces"]:
         seal_filesystem(settings["hidden"])
+        keep_only_own_copy(settings["runs"], settings["workdir"])
         limit_processes(settings["processes"])
         drop_privileges()
     _close_all_but({rx, tx})
