@@ -410,3 +410,32 @@ def test_learner_code_cannot_read_the_copy_of_a_learner_graded_beside_it(tmp_pat
     finally:
         session.close()
         other.close()
+
+
+@namespaces_only
+def test_learner_code_sees_none_of_the_graders_credentials(tmp_path):
+    """What learner code prints comes back as feedback: it must not reach a CI token, a cloud key or the
+    grader's ssh keys."""
+    import json
+    import os
+    import subprocess
+    import sys
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_text("PRIVATE KEY")
+    (home / ".netrc").write_text("machine example.com password hunter2")
+    (tmp_path / "learner").mkdir()
+    (tmp_path / "learner" / "probe.py").write_text(textwrap.dedent("""
+        import os
+        def loot():
+            home = os.path.expanduser("~")
+            return {"env": sorted(k for k in os.environ if k in ("GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "LANG")),
+                    "ssh": os.listdir(os.path.join(home, ".ssh")),
+                    "netrc": open(os.path.join(home, ".netrc")).read()}
+        """))
+    code = ("import json, sys; from pathlib import Path; from course.sandbox.remote import LearnerSession; "
+            "s = LearnerSession(Path(sys.argv[1])); print(json.dumps(s.module('probe').loot())); s.close()")
+    env = {**os.environ, "HOME": str(home), "GITHUB_TOKEN": "ghs_x", "AWS_SECRET_ACCESS_KEY": "y", "LANG": "C.UTF-8"}
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "learner")], env=env, capture_output=True,
+                         text=True, check=True, cwd=paths.kit_root()).stdout
+    assert json.loads(out) == {"env": ["LANG"], "ssh": [], "netrc": ""}

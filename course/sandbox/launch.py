@@ -14,6 +14,7 @@ import atexit
 import functools
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -53,10 +54,27 @@ def isolation_mode() -> str:
     return "namespaces" if probe.returncode == 0 else "process"
 
 
+# Variables that look like credentials (a CI token, a cloud key, an ssh agent): what learner code prints comes
+# back to the learner as feedback, so it never sees them.
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE|AUTH|COOKIE|SSH_", re.I)
+
+# The grader's own credentials in its home folder, hidden from learner code for the same reason.
+HOME_SECRETS = (".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config/gcloud", ".config/gh",
+                ".netrc", ".git-credentials", ".pypirc", ".jupyter", ".local/share/jupyter/runtime")
+
+
+def home_secrets() -> list[Path]:
+    """The credential files and folders of the grader's home folder that exist."""
+    home = Path.home()
+    return [home / name for name in HOME_SECRETS if (home / name).exists()]
+
+
 def _learner_env() -> dict:
-    """The environment learner code sees: none of the kit's or pytest's variables, one thread per library
-    (grading runs several learners side by side), reproducible hashing, no bytecode files."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "PYTEST_"))}
+    """The environment learner code sees: none of the kit's or pytest's variables and nothing that looks
+    like a credential, one thread per library (grading runs several learners side by side), reproducible
+    hashing, no bytecode files."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("COURSE_", "PYTEST_")) and not _SECRET_NAME.search(k)}
     env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "1"),
                OPENBLAS_NUM_THREADS=env.get("OPENBLAS_NUM_THREADS", "1"))
     return env
@@ -159,7 +177,8 @@ class LearnerProcess:
         out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size,
                         processes=limits.processes, runs=str(runs_dir()),
-                        namespaces=isolation_mode() == "namespaces", hidden=[str(p) for p in hidden if p.exists()])
+                        namespaces=isolation_mode() == "namespaces",
+                        hidden=[str(p) for p in [*hidden, *home_secrets()] if p.exists()])
         try:
             self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
         finally:

@@ -58,13 +58,16 @@ def enter_namespaces() -> None:
 
 
 def seal_filesystem(hidden) -> None:
-    """As PID 1 of the new namespaces: private mounts, a /proc of our own, and the hidden folders emptied."""
+    """As PID 1 of the new namespaces: private mounts, a /proc of our own, the hidden folders emptied and the
+    hidden files read as empty."""
     _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
     _check(_libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mounting /proc")
     for path in hidden:
         if os.path.isdir(path):
             _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k"),
                    f"hiding {path}")
+        elif os.path.isfile(path):
+            _check(_libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"hiding {path}")
 
 
 def keep_only_own_copy(runs: str, workdir: str) -> None:
