@@ -77,16 +77,17 @@ def misgraded(made: dict, results: list, exercises: list[str]) -> list[str]:
     return wrong
 
 
-def sandbox_startup(exercise: registry.Exercise, repeats: int = 3) -> tuple[float, float]:
-    """Seconds to start one sandboxed learner process and import the exercise's first module in it: the
-    first time in this process (the fork server starts and preloads) and the least of the next ones."""
+def sandbox_startup(exercise: registry.Exercise, hide: list[Path], repeats: int = 3) -> tuple[float, float]:
+    """Seconds to start one sandboxed learner process, hiding what batch grading hides (``hide``: the folders
+    of the class's submissions), and import the exercise's first module in it: the first time in this process (the fork
+    server starts and preloads) and the least of the next ones."""
     from course.sandbox.remote import LearnerSession
     times = []
     for _ in range(repeats + 1):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / exercise.id
             shutil.copytree(paths.solutions_dir(exercise.id), folder)
-            session = LearnerSession(folder, hidden=[paths.kit_root() / "solutions"], torch=exercise.torch)
+            session = LearnerSession(folder, hidden=[*paths.kit_secrets(), *hide], torch=exercise.torch)
             start = time.perf_counter()
             session.module(exercise.modules[0])
             times.append(time.perf_counter() - start)
@@ -177,7 +178,9 @@ def main() -> None:
           f"{len(ids) * args.learners - len(wrong)} of {len(ids) * args.learners}"
           + "".join(f"\n  MISGRADED {w}" for w in wrong[:20]))
 
-    startups = {e.id: sandbox_startup(e)[1] for e in exercises}
+    from course.batch.discover import discover, submission_folders
+    hidden = submission_folders(discover([work / "class"]))   # what `course grade` hides of the class
+    startups = {e.id: sandbox_startup(e, hidden)[1] for e in exercises}
     once = first_torch_start() if any(e.torch for e in exercises) else 0.0
     workers = min(args.jobs, args.learners * len(ids))
     overhead = sum(startups.values()) * args.learners + once * workers

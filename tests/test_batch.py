@@ -167,3 +167,16 @@ if _os.path.exists({str(borrowed)!r}):
     scores = {r["submission"]: (r["score"], r["max_score"]) for r in json.loads((tmp_path / "out.json").read_text())}
     assert scores["alice"][0] == scores["alice"][1]
     assert scores["bob"][0] < scores["bob"][1]
+
+
+def test_submissions_are_hidden_by_their_class_folder_unless_it_holds_python_or_the_kit(tmp_path):
+    from course.batch.discover import Submission, submission_folders
+
+    a, b = _learner(tmp_path / "class" / "alice"), _learner(tmp_path / "class" / "bob")
+    subs = [Submission("alice", a / "exercises", a), Submission("bob", b / "exercises", b)]
+    assert submission_folders(subs) == [(tmp_path / "class").resolve()]   # one mount for the whole class
+    beside_python = Path(sys.prefix).resolve().parent / "carol"
+    beside_kit = KIT.parent / "dave"
+    odd = [Submission("carol", beside_python / "exercises", beside_python),
+           Submission("dave", beside_kit / "exercises", beside_kit)]
+    assert submission_folders(odd) == sorted([beside_python / "exercises", beside_kit / "exercises"])

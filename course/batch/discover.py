@@ -109,3 +109,19 @@ def find_single_submission(folder: Path) -> Path | None:
         return paths.find_exercises_dir(folder)
     inside = [p for p in sorted(folder.iterdir()) if p.is_dir() and is_submission(p)] if folder.is_dir() else []
     return paths.find_exercises_dir(inside[0]) if len(inside) == 1 else None
+
+
+def submission_folders(submissions: list[Submission]) -> list[Path]:
+    """Folders that together hold every submission, for hiding them from learner code: few of them, since
+    each is a mount in every learner process. A submission's parent folder (the class folder) is used unless
+    it holds what the learner process itself runs on (this Python, its packages, the kit); then the
+    submission's own exercises folder."""
+    import sys
+
+    needed = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sys.path, paths.kit_root()) if p]
+    folders = set()
+    for sub in submissions:
+        parent = sub.source.resolve().parent
+        safe = parent != Path(parent.anchor) and not any(n == parent or parent in n.parents for n in needed)
+        folders.add(parent if safe else sub.exercises_dir)
+    return sorted(folders)

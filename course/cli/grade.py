@@ -103,6 +103,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
 
     from course import registry
     from course.batch.discover import DiscoveryError, discover
+    from course.batch.discover import submission_folders
     from course.batch.pool import Settings, grade_class
     from course.batch.progress import ClassProgress
     from course.store import ResultStore, StoreError
@@ -117,7 +118,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     except (DiscoveryError, StoreError) as exc:
         raise click.UsageError(str(exc))
     settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory,
-                        hide=tuple(str(s.exercises_dir) for s in submissions))
+                        hide=tuple(str(p) for p in submission_folders(submissions)))
     try:
         with store, ClassProgress() as progress:
             outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or os.cpu_count() or 1,
