@@ -46,8 +46,9 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
     # Plugins the graders do not use cost time per exercise; unraisableexception runs gc.collect() at the end
     # of each session, 0.2 s once torch is imported in this process.
     args = [str(graders), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
-            "-p", "no:logging", "-p", "no:doctest", "-p", "no:pastebin", "-p", "no:junitxml", "--rootdir", str(graders.parent),
-            "-c", os.devnull, "--import-mode=importlib", "-W", "ignore", "--disable-warnings"]
+            "-p", "no:logging", "-p", "no:doctest", "-p", "no:pastebin", "-p", "no:junitxml",
+            "--rootdir", str(graders.parent), "-c", os.devnull, "--import-mode=importlib", "-W", "ignore",
+            "--disable-warnings"]
     if public_only and not (graders / "hidden").is_dir():
         plugin.hidden_not_run += _count_shipped_hidden(graders)
     try:

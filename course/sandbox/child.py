@@ -2,8 +2,8 @@
 
 It runs in the learner process that :mod:`course.sandbox.zygote` forks inside the sandbox, imports nothing
 of the kit but the wire codec, and answers requests from the verdict process: import a module, read or set an
-attribute or item, call something, apply an operator. Results go back by value when they are plain data and as handles
-otherwise. Exceptions raised by learner code (``SystemExit`` included) are reported, never fatal; a process
+attribute or item, call something, apply an operator. Results go back by value when they are plain data and
+as handles otherwise. Exceptions raised by learner code (``SystemExit`` included) are reported, never fatal; a process
 that dies anyway (``os._exit``, a segfault, the memory limit) is noticed by the verdict process.
 """
 import importlib

@@ -1,10 +1,10 @@
 """Starting the learner's process inside the strongest sandbox this machine offers.
 
 Learner processes are forked by a fork server (:mod:`course.sandbox.zygote`) that keeps NumPy (or NumPy
-and torch) imported. On Linux each gets its own user, mount, network and PID namespaces (``unshare(2)``, unprivileged),
-so it has no network, cannot see or signal the verdict process, and the kit's ``solutions/`` and ``graders/``
-are covered by empty mounts. Everywhere it gets resource limits (data segment, file size) and a temporary
-working directory. Where namespaces are missing (macOS, a container without user namespaces) it falls back
+and torch) imported. On Linux each gets its own user, mount, network and PID namespaces (``unshare(2)``,
+unprivileged), so it has no network, cannot see or signal the verdict process, and what it must not read
+(the kit's solutions, graders and history, other submissions, the grader's credentials) is covered by empty
+mounts. Everywhere it gets resource limits (data segment, file size) and a temporary working directory. Where namespaces are missing (macOS, a container without user namespaces) it falls back
 to plain process isolation, and :func:`isolation_mode` says so, so grading output can say so too. Windows
 has no ``fork``: learners there use WSL or Colab.
 """
@@ -93,12 +93,14 @@ class Zygote:
         self.proc: subprocess.Popen | None = None
         self.owner = None
 
-    def _start(self) -> None:
+    def ensure_started(self) -> None:
+        """Start the server unless this process already has a live one (call with ``lock`` held)."""
+        if self.sock is not None and self.owner == os.getpid() and self.proc.poll() is None:
+            return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [sys.executable, "-I", str(ZYGOTE), str(theirs.fileno())] + (["--torch"] if self.torch else [])
-        self.proc = subprocess.Popen(argv,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=_learner_env(),
-                                     cwd=tempfile.gettempdir(), start_new_session=True)
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=_learner_env(),
+                                     pass_fds=(theirs.fileno(),), cwd=tempfile.gettempdir(), start_new_session=True)
         theirs.close()
         self.sock, self.owner = ours, os.getpid()
 
@@ -109,8 +111,7 @@ class Zygote:
                           "run the kit in WSL or Colab")
         with self.lock:
             for attempt in (1, 2):
-                if self.sock is None or self.owner != os.getpid() or self.proc.poll() is not None:
-                    self._start()
+                self.ensure_started()
                 try:
                     self.sock.settimeout(timeout)
                     request = json.dumps(settings).encode()
@@ -149,8 +150,7 @@ def start_fork_server(torch: bool = False) -> None:
     zygote = _zygotes[torch]
     if hasattr(os, "fork"):
         with zygote.lock:
-            if zygote.sock is None:
-                zygote._start()
+            zygote.ensure_started()
 
 
 def runs_dir() -> Path:
@@ -167,7 +167,8 @@ class LearnerProcess:
 
     def __init__(self, source_dir: Path, hidden: list[Path], limits: Limits, torch: bool = False):
         self.limits = limits
-        self.tmp = Path(tempfile.mkdtemp(prefix="course-run-", dir=runs_dir()))
+        runs = runs_dir()
+        self.tmp = Path(tempfile.mkdtemp(prefix="course-run-", dir=runs))
         self.workdir = self.tmp / "work"
         shutil.copytree(source_dir, self.workdir, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         self.output_path = self.tmp / "output.txt"
@@ -176,9 +177,9 @@ class LearnerProcess:
         status_rx, status_tx = os.pipe()
         out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size,
-                        processes=limits.processes, runs=str(runs_dir()),
+                        processes=limits.processes, runs=str(runs),
                         namespaces=isolation_mode() == "namespaces",
-                        hidden=[str(p) for p in [*hidden, *home_secrets()] if p.exists()])
+                        hidden=[str(p) for p in hidden if p.exists()] + [str(p) for p in home_secrets()])
         try:
             self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
         finally:

@@ -2,17 +2,17 @@
 then forks a sandboxed learner process per request in a few milliseconds.
 
 Run as ``python -I zygote.py SOCKET_FD [--torch]`` by :mod:`course.sandbox.launch`, with the environment
-learner code should see; it imports nothing of the kit but :mod:`child` (the learner-side server) and the wire codec. A
-request on the socket carries the learner process's settings as JSON and, as ``SCM_RIGHTS``, its two pipe
-ends, its output file and the write end of a status pipe. Each learner process is two processes:
+learner code should see; it imports nothing of the kit but :mod:`child` (the learner-side server) and the
+wire codec. A request on the socket carries the learner process's settings as JSON and, as ``SCM_RIGHTS``,
+its two pipe ends, its output file and the write end of a status pipe. Each learner process is two processes:
 
 * the *keeper*, forked from here: it starts a new session (so one ``killpg`` stops everything), enters new
   user, mount, network and PID namespaces, forks the learner process, waits for it and writes its exit
   status (as ``subprocess`` reports one: the code, or minus the signal) on the status pipe;
 * the *learner process*, PID 1 of the new PID namespace: it mounts its own ``/proc``, covers the hidden
-  folders with empty tmpfs mounts, keeps its own temporary copy and no other learner's, caps the number of processes, gives up every capability (so learner code
-  cannot undo any of this), sets its resource limits, closes every descriptor but its pipes and output, and
-  serves requests with :class:`child.Server`.
+  folders with empty tmpfs mounts, keeps its own temporary copy and no other learner's, caps the number of
+  processes, gives up every capability (so learner code cannot undo any of this), sets its resource limits,
+  closes every descriptor but its pipes and output, and serves requests with :class:`child.Server`.
 
 Both die with their parent (``PR_SET_PDEATHSIG``), and the zygote dies with the verdict process, so nothing
 outlives a grading run. ``python -I zygote.py --probe`` exits 0 when this machine allows the namespaces.
