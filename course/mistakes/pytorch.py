@@ -61,6 +61,12 @@ ERROR_SIGNS = [
 ]
 
 
+# What a torch error raised inside a learner's trainer can name: a device mistake (it shows with --device cuda
+# and on the "meta" device), or one of training's data mistakes.
+DEVICE_CODES = ("not-on-device", "numpy-on-device")
+TRAINER_CODES = ("labels-float", "no-flatten", *DEVICE_CODES)
+
+
 def diagnose_error(message: str, codes) -> str | None:
     """The mistake (one of ``codes``) that a torch error message from learner code reveals, if any."""
     for sign, code in ERROR_SIGNS:

@@ -3,11 +3,8 @@ import torch
 import torch.nn.functional as F
 
 from course.checks import CheckFailure, check, expect_close, tr
-from course.mistakes.pytorch import recognise_errors
+from course.mistakes.pytorch import DEVICE_CODES, TRAINER_CODES, recognise_errors
 
-# torch errors that name a mistake; the device ones show with --device cuda
-TRAINER_ERRORS = ("labels-float", "no-flatten", "not-on-device", "numpy-on-device")
-DEVICE_ERRORS = ("not-on-device", "numpy-on-device")
 SHAPES = {"l1.weight": (300, 784), "l1.bias": (300,), "l2.weight": (10, 300), "l2.bias": (10,)}
 
 
@@ -67,7 +64,7 @@ def test_train_one_epoch(learner, ex9, mnist, device):
     model.to(device)     # the contract's callers move the model; train_one_epoch moves only the batches
     opt = learner.module("torch").optim.SGD(model.ref.parameters(), lr=0.1)
     call = "train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.1), device)  # 3 batches of 50"
-    with recognise_errors(call, *TRAINER_ERRORS):
+    with recognise_errors(call, *TRAINER_CODES):
         loss = learner.module("mnist_trainer").train_one_epoch(model, ex9.loader(learner, images, labels, 50), opt,
                                                                device)
     ex9.expect_number(loss, call, "the loss", "loss-not-float")
@@ -109,7 +106,7 @@ def test_evaluate_short_last_batch(learner, ex9, mnist, device, trained_state):
                                                       - hits[s:s + 200].double().mean().item()) > 0.03)
     images, labels, hits = mnist.test[0][start:start + 250], mnist.test[1][start:start + 250], hits[start:start + 250]
     call = f"evaluate(model, loader, device)  # 250 test digits from #{start}, batch_size=100"
-    with recognise_errors(call, *DEVICE_ERRORS):
+    with recognise_errors(call, *DEVICE_CODES):
         got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
     ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
     want = hits.double().mean().item()
@@ -129,7 +126,7 @@ def test_fit_history(learner, ex9, mnist, device):
     (x, t), (xt, tt) = mnist.train, mnist.test
     model = ex9.mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=2, device=device)  # 1000 train, 500 test digits"
-    with recognise_errors(call, *TRAINER_ERRORS):
+    with recognise_errors(call, *TRAINER_CODES):
         history = learner.module("mnist_trainer").fit(model, ex9.loader(learner, x[:1000], t[:1000], 100, True),
                                                       ex9.loader(learner, xt[:500], tt[:500], 100), epochs=2,
                                                       device=device)

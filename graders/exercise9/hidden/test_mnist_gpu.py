@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from course.checks import CheckFailure, check, tr
-from course.mistakes.pytorch import recognise_errors
+from course.mistakes.pytorch import TRAINER_CODES, recognise_errors
 
 pytestmark = pytest.mark.gpu
 
@@ -17,7 +17,7 @@ def test_fit_on_cuda(learner, reference, ex9, mnist, device):
     """fit(device='cuda') keeps the model on the GPU and reaches 90 % held-out accuracy, as the reference does"""
     model = ex9.mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, device='cuda')"
-    with recognise_errors(call, "not-on-device", "numpy-on-device", "labels-float", "no-flatten"):
+    with recognise_errors(call, *TRAINER_CODES):
         learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
                                             ex9.loader(learner, *mnist.test, 500), epochs=5, device=device)
     where = {k: getattr(v, "_wire_info", {}).get("device", "?") for k, v in model.state_dict().items()}
@@ -45,7 +45,7 @@ def test_epoch_on_cuda(learner, ex9, mnist, device):
     trainer = learner.module("mnist_trainer")
     call = "train_one_epoch(model.to('cuda'), loader, optimizer, 'cuda'); evaluate(model, loader, 'cuda')"
     started = time.monotonic()
-    with recognise_errors(call, "not-on-device", "numpy-on-device", "labels-float", "no-flatten"):
+    with recognise_errors(call, *TRAINER_CODES):
         loss = trainer.train_one_epoch(model, ex9.loader(learner, *mnist.train, 100, True), opt, device)
         accuracy = trainer.evaluate(model, ex9.loader(learner, *mnist.test, 500), device)
     ex9.expect_number(loss, call, "the loss", "loss-not-float")

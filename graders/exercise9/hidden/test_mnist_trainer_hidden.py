@@ -3,9 +3,7 @@ device-agnostic code emulated on the data-less "meta" device."""
 import torch
 
 from course.checks import CheckFailure, check, expect_close, tr
-from course.mistakes.pytorch import diagnose_error, recognise_errors
-
-DEVICE_CODES = ("not-on-device", "numpy-on-device")
+from course.mistakes.pytorch import DEVICE_CODES, TRAINER_CODES, diagnose_error, recognise_errors
 
 
 @check("fit.accuracy_90", 3, hidden=True, ja="fit: 5 エポックで未知データの正解率 90% 以上", timeout=20,
@@ -15,7 +13,7 @@ def test_fit_accuracy(learner, ex9, mnist, device):
     """fit reaches at least 90 % accuracy on the 1,000 held-out digits after 5 epochs on 4,000 (checked here)"""
     model = ex9.mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST subset"
-    with recognise_errors(call, "labels-float", "no-flatten", *DEVICE_CODES):
+    with recognise_errors(call, *TRAINER_CODES):
         history = learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
                                                       ex9.loader(learner, *mnist.test, 500), epochs=5, lr=1e-3,
                                                       device=device)
