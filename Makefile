@@ -1,5 +1,5 @@
 # The two set-up commands of the README. Both create the virtual environment on first use (pinned versions
-# from constraints.txt), so a fresh machine needs only Python 3.10+ and these commands.
+# from constraints.txt), so a fresh machine needs only Python 3.11+ and these commands.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 

@@ -1,6 +1,6 @@
 """The result model: what every way of grading produces and every renderer and exporter reads.
 
-The JSON shape is fixed by the exercise contract (``../shared/spec/exercises.md``)::
+The JSON shape is fixed by the exercise contract (``docs/contract.md``)::
 
     {"submission", "score", "max_score", "exercises": [{"id", "score", "max_score",
         "checks": [{"id", "status", "score", "max_score", "visibility", "diagnosis", "message"}]}]}

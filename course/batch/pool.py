@@ -84,12 +84,12 @@ def _grade_task(exercises_dir: str, exercise_id: str, settings: Settings) -> dic
     """Grade one exercise of one submission in a worker; the result crosses back as its JSON form."""
     from pathlib import Path
 
-    from course.cli.options import make_limits
+    from course.grading.limits import exercise_limits
     from course.grading.run import grade_exercise
 
     exercise = registry.get(exercise_id)
     result = grade_exercise(Path(exercises_dir), exercise, lang=settings.lang, device=settings.device,
-                            limits=make_limits(exercise, settings.timeout, settings.memory_gib),
+                            limits=exercise_limits(exercise, settings.timeout, settings.memory_gib),
                             hide=[Path(h) for h in settings.hide])
     return result.to_dict()
 

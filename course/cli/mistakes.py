@@ -15,7 +15,10 @@ def mistakes(exercise, lang):
     from course.mistakes import catalogue
 
     lang = resolve_lang(lang)
-    wanted = registry.get(exercise).id if exercise else None
+    try:
+        wanted = registry.get(exercise).id if exercise else None
+    except KeyError as exc:        # an unknown exercise is a usage error (exit 2), as for `course check`
+        raise click.UsageError(str(exc.args[0]))
     entries = [m for m in catalogue().values() if wanted is None or wanted in m.exercises or "*" in m.exercises]
     width = max(len(m.code) for m in entries)
     for m in entries:

@@ -22,5 +22,5 @@ def resolve_lang(lang: str | None) -> str:
 
 def make_limits(exercise, timeout: float | None, memory_gib: float):
     """The sandbox limits for one exercise from the command-line options."""
-    from course.sandbox.launch import Limits
-    return Limits(timeout=timeout or exercise.timeout, memory=int(memory_gib * 1024 ** 3))
+    from course.grading.limits import exercise_limits
+    return exercise_limits(exercise, timeout, memory_gib)
