@@ -26,7 +26,7 @@ def _result() -> SubmissionResult:
               CheckResult("softmax.big", "timeout", 0.0, 1.0, "public", message="no answer within 20 s"),
               CheckResult("softmax.gpu", "skipped", 0.0, 0.0, "public", message="no CUDA"),
               CheckResult("softmax.raise", "error", 0.0, 0.5, "hidden", message="ValueError")]
-    return SubmissionResult("alice", [ExerciseResult("exercise3", checks)])
+    return SubmissionResult("alice", [ExerciseResult("exercise3", checks, isolation="namespaces")])
 
 
 def test_gradescope_results_json_has_the_required_keys_and_types():
@@ -38,12 +38,16 @@ def test_gradescope_results_json_has_the_required_keys_and_types():
         assert test["visibility"] in ("hidden", "after_due_date", "after_published", "visible")
         assert isinstance(test["name"], str) and isinstance(test["output"], str)
         assert test.get("status", "passed") in ("passed", "failed")
-    by_name = {t["name"].split(" ")[2]: t for t in doc["tests"]}
+    by_name = {t["name"].split(" › ")[1].split(" ")[0]: t for t in doc["tests"]}
     assert by_name["softmax.batch"]["visibility"] == "after_published"
     assert by_name["softmax.rows"]["visibility"] == "visible"
     assert by_name["softmax.batch"]["status"] == "failed" and "softmax-sum-over-batch" in by_name["softmax.batch"]["output"]
     assert by_name["softmax.big"]["status"] == "failed" and "timeout" in by_name["softmax.big"]["output"]
-    assert "status" not in by_name["softmax.gpu"]
+    # A GPU check that could not run is reported, with its reason, and never as passed.
+    gpu = by_name["softmax.gpu"]
+    assert gpu["status"] == "failed" and gpu["max_score"] == 0 and gpu["name"].startswith("(not run)")
+    assert "no CUDA" in gpu["output"]
+    assert doc["extra_data"]["isolation"] == {"exercise3": "namespaces"} and "isolation: namespaces" in doc["output"]
 
 
 def test_classroom_notices_are_what_the_reporter_prints_and_keep_fractions():

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import click
 
-# What of the kit goes into the zip: enough to pip-install it and to grade (the stubs give helper files).
-_KIT_PARTS = ("pyproject.toml", "README.md", "LICENSE", "constraints.txt", "course", "graders", "solutions",
-              "exercises")
+# What of the kit goes into the zip: enough to pip-install it and to grade (the stubs give helper files). Of the
+# per-exercise folders only the chosen exercises' go in: the zip is readable by every course staff member.
+_KIT_PARTS = ("pyproject.toml", "README.md", "LICENSE", "constraints.txt", "course")
+_PER_EXERCISE = ("graders", "solutions", "exercises")
+
+isolation_choice = click.option(
+    "--isolation", type=click.Choice(["process"]), default=None,
+    help="Accept plain process isolation where the container refuses kernel namespaces (learner code could "
+         "then read the solutions); without it such a container grades nothing and says why.")
 
 
 def _chosen(names):
@@ -34,11 +40,13 @@ def gradescope():
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True)
 @click.option("--exercise", "-e", "exercise_names", multiple=True,
               help="Exercises this assignment grades (repeatable; default: all).")
-def build(output, exercise_names):
-    """Write autograder.zip: setup.sh, run_autograder and the kit (graders and solutions included).
+@isolation_choice
+def build(output, exercise_names, isolation):
+    """Write autograder.zip: setup.sh, run_autograder and the kit (the chosen exercises' graders and solutions).
 
-    Upload it as a Gradescope "Zip file upload" autograder. Learners submit their exercises/ folder, a zip of
-    their repository, or the module files alone (activations.py, ...). Exit status: 0 written, 2 usage error.
+    Upload it as a Gradescope "Zip file upload" autograder. setup.sh installs the kit into a Python >= 3.10
+    venv with the versions in constraints.txt. Learners submit their exercises/ folder, a zip of their
+    repository, or the module files alone (activations.py, ...). Exit status: 0 written, 2 usage error.
     """
     from course import paths
     from course.export import install_options, template
@@ -46,11 +54,13 @@ def build(output, exercise_names):
     chosen = _chosen(exercise_names)
     extras, pip_options = install_options(chosen)
     args = " ".join(f"-e {e.id}" for e in chosen) if exercise_names else ""
+    args += " --isolation process" if isolation else ""
     root = paths.kit_root()
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    parts = list(_KIT_PARTS) + [f"{folder}/{e.id}" for folder in _PER_EXERCISE for e in chosen]
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as zf:
         kit = Path(tmp) / "kit"
-        for part in _KIT_PARTS:
+        for part in parts:
             src = root / part
             if src.is_dir():
                 shutil.copytree(src, kit / part, ignore=skip)
@@ -71,40 +81,71 @@ def build(output, exercise_names):
 @gradescope.command(hidden=True)
 @click.option("--root", type=click.Path(file_okay=False), default="/autograder", show_default=True)
 @click.option("--exercise", "-e", "exercise_names", multiple=True)
-def run(root, exercise_names):
+@isolation_choice
+def run(root, exercise_names, isolation):
     """Grade ROOT/submission and write ROOT/results/results.json (what run_autograder calls).
 
     Whatever happens, a results.json is written: a submission that cannot be found or graded gets score 0
-    and an output that says why, instead of Gradescope's bare "autograder failed". Exit status: 0.
+    and an output that says why, instead of Gradescope's bare "autograder failed". It is written only once
+    every process started while grading is gone (this process adopts and kills detached ones), so nothing
+    learner code left running can rewrite it. Workers follow the container's CPU quota. Exit status: 0
+    graded; 1 not graded (no kernel sandbox and no --isolation process), with results.json saying why.
     """
+    from course import cpus, reaper
+    from course.sandbox.launch import isolation_mode
+
+    started = time.monotonic()
+    reaper.become_subreaper()
+    root = Path(root)
+    results_path = root / "results" / "results.json"
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    chosen = _chosen(exercise_names)
+    mode = isolation_mode()
+    if mode == "process" and isolation != "process":
+        _write_results(results_path, {"score": 0.0, "tests": [], "output": (
+            "Not graded: this container refuses the kernel namespaces that keep learner code away from the "
+            "solutions (Docker's default seccomp profile does), so grading here would let a submission read them. "
+            "The instructor can run the autograder with a seccomp profile that allows unshare, or rebuild it with "
+            "`course gradescope build --isolation process` to accept plain process isolation.")})
+        sys.exit(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        doc, score_line = _grade_upload(root, Path(tmp), chosen, jobs=cpus.usable_cpus())
+        reaper.kill_descendants()
+    _write_results(results_path, doc, time.monotonic() - started)
+    click.echo(score_line, err="tests" not in doc or not doc["tests"])
+
+
+def _grade_upload(root: Path, tmp: Path, chosen, jobs: int) -> tuple[dict, str]:
+    """(results.json object, the line to print) for the upload in ROOT/submission."""
     from course.batch.discover import Submission, find_single_submission, gather_loose_modules
     from course.batch.pool import Settings, grade_class
     from course.export import gradescope as gs
     from course.store import ResultStore
 
-    started = time.monotonic()
-    root = Path(root)
-    results_path = root / "results" / "results.json"
-    results_path.parent.mkdir(parents=True, exist_ok=True)
-    chosen = _chosen(exercise_names)
-    with tempfile.TemporaryDirectory() as tmp:
-        upload = root / "submission"
-        folder = find_single_submission(upload) if upload.is_dir() else None
-        if folder is None and upload.is_dir():
-            stubs = Path(os.environ.get("COURSE_ROOT", root / "source" / "kit")) / "exercises"
-            folder = gather_loose_modules(upload, Path(tmp) / "exercises", stubs)
-        if folder is None:
-            names = ", ".join(m for e in chosen for m in e.modules)
-            doc = {"score": 0.0, "output": "No exercise found in the submission: upload your exercises/ folder, "
-                   f"a zip of your repository, or the module files ({names}).", "tests": []}
-            results_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            click.echo(doc["output"], err=True)
-            sys.exit(0)
-        with ResultStore(":memory:") as store:
-            outcome = grade_class([Submission("submission", folder, upload)], chosen, store,
-                                  settings=Settings(lang=os.environ.get("COURSE_LANG", "en")),
-                                  jobs=os.cpu_count() or 1)
-    results_path.write_text(gs.dumps(outcome.results[0], time.monotonic() - started), encoding="utf-8")
+    upload = root / "submission"
+    folder = find_single_submission(upload) if upload.is_dir() else None
+    if folder is None and upload.is_dir():
+        stubs = Path(os.environ.get("COURSE_ROOT", root / "source" / "kit")) / "exercises"
+        folder = gather_loose_modules(upload, tmp / "exercises", stubs)
+    if folder is None:
+        names = ", ".join(m for e in chosen for m in e.modules)
+        text = ("No exercise found in the submission: upload your exercises/ folder, a zip of your repository, "
+                f"or the module files ({names}).")
+        return {"score": 0.0, "output": text, "tests": []}, text
+    lang = os.environ.get("COURSE_LANG", "en")
+    with ResultStore(":memory:") as store:
+        outcome = grade_class([Submission("submission", folder, upload)], chosen, store,
+                              settings=Settings(lang=lang), jobs=jobs)
     for line in outcome.errors:
         click.echo(f"kit error: {line}", err=True)
-    click.echo(f"score {outcome.results[0].score:g}/{outcome.results[0].max_score:g}")
+    result = outcome.results[0]
+    return gs.results_json(result, lang=lang), f"score {result.score:g}/{result.max_score:g}"
+
+
+def _write_results(path: Path, doc: dict, execution_time: float | None = None) -> None:
+    """Write results.json in one step (a reader never sees half a file)."""
+    if execution_time is not None:
+        doc["execution_time"] = round(execution_time)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, path)
