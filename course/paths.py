@@ -5,10 +5,21 @@ import os
 from pathlib import Path
 
 
+# Where an installed learner wheel keeps the public graders and the stubs (``course release`` puts them there:
+# a wheel can only install inside its packages, and ``site-packages/graders`` would be nobody's).
+WHEEL_KIT = "kit"
+# Points ``course check`` and the other learner commands at a learner's folder from anywhere.
+EXERCISES_ENV = "COURSE_EXERCISES"
+
+
 def kit_root() -> Path:
-    """The folder holding ``graders/`` (``COURSE_ROOT`` overrides; default: beside the package)."""
+    """The folder holding ``graders/`` (``COURSE_ROOT`` overrides; default: inside an installed learner wheel,
+    else beside the package: a checkout of the kit or a learner bundle's folder)."""
     env = os.environ.get("COURSE_ROOT")
-    return Path(env).resolve() if env else Path(__file__).resolve().parent.parent
+    if env:
+        return Path(env).resolve()
+    package = Path(__file__).resolve().parent
+    return package / WHEEL_KIT if (package / WHEEL_KIT / "graders").is_dir() else package.parent
 
 
 def kit_secrets() -> list[Path]:
@@ -55,10 +66,32 @@ def find_exercises_dir(path: Path) -> Path:
     return path
 
 
+class NoExercisesFound(LookupError):
+    """No learner's ``exercises/`` folder where the learner commands looked; the message says where and what to do."""
+
+
+def is_exercises_dir(path: Path) -> bool:
+    """True for an ``exercises/`` folder holding at least one ``exerciseN`` folder."""
+    return path.is_dir() and any(p.is_dir() and p.name.startswith("exercise") for p in path.iterdir())
+
+
 def find_learner_copy(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (default: cwd) that holds ``exercises/``."""
+    """The learner's ``exercises/`` folder: ``$COURSE_EXERCISES``, else the nearest ``exercises/`` at or above
+    ``start`` (default: cwd). Never the installed kit's own stubs: a learner who ran ``course check`` in an
+    unrelated folder would see the untouched stubs graded as their work."""
+    env = os.environ.get(EXERCISES_ENV)
+    if env:
+        found = find_exercises_dir(Path(env))
+        if is_exercises_dir(found):
+            return found
+        raise NoExercisesFound(f"{EXERCISES_ENV}={env} holds no exerciseN folder "
+                               f"({EXERCISES_ENV} に exerciseN フォルダがありません)")
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "exercises").is_dir():
+        if is_exercises_dir(folder / "exercises"):
             return folder / "exercises"
-    return kit_root() / "exercises"
+    raise NoExercisesFound(
+        f"no exercises/ folder in {here} or above it. Create one with `course init` (then cd into it), or point "
+        f"to yours with --path DIR or {EXERCISES_ENV}=DIR.\n"
+        f"{here} とその上のフォルダに exercises/ がありません。`course init` で作る (その後 cd する) か、"
+        f"--path DIR または {EXERCISES_ENV}=DIR で指定してください。")

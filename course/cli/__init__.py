@@ -10,7 +10,10 @@ from course import __version__
 
 # name -> "module:function"; a module that is not there (a learner bundle leaves some out) hides the command.
 COMMANDS = {
+    "init": "course.cli.init:init",
     "check": "course.cli.check:check",
+    "watch": "course.cli.watch:watch",
+    "hint": "course.cli.hint:hint",
     "grade": "course.cli.grade:grade",
     "mistakes": "course.cli.mistakes:mistakes",
     "demo": "course.cli.demo:demo",
@@ -40,17 +43,39 @@ class LazyGroup(click.Group):
         module, attr = COMMANDS[name].split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def invoke(self, ctx):
+        from course.paths import NoExercisesFound
+        try:
+            return super().invoke(ctx)
+        except NoExercisesFound as exc:       # a learner command run outside the learner's folder
+            raise click.UsageError(str(exc)) from None
+
+    def format_help_text(self, ctx, formatter):
+        # The learner package has no instructor commands: its help must not offer them.
+        self.help = LEARNER_HELP + (INSTRUCTOR_HELP if self._spec("grade") else "")
+        super().format_help_text(ctx, formatter)
+
+
+LEARNER_HELP = """Deep-learning exercises with graders that explain (日本語/English).
+
+\b
+Learners:     course init [DIR]           write the exercises into DIR (then cd DIR)
+              course check exercise3      public checks of one exercise
+              course check                progress over all exercises
+              course watch exercise3      re-check on every save
+              course hint exercise3       the next hint for the first failing check
+"""
+INSTRUCTOR_HELP = """
+\b
+Instructors:  course grade CLASS_DIR --jobs 2 --json results.json
+              course demo                 grade a bundled sample class end to end
+              course nbgrader init DIR    an nbgrader course graded by the kit
+              course gradescope build     autograder.zip;  course classroom: a workflow
+              course release OUT          the learner package (wheel, folder, notebooks)
+"""
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="course")
 def main():
-    """Deep-learning exercises with graders that explain (日本語/English).
-
-    \b
-    Learners:     course check exercise3      public checks of one exercise
-                  course check                progress over all exercises
-    Instructors:  course grade CLASS_DIR --jobs 2 --json results.json
-                  course demo                 grade a bundled sample class end to end
-                  course nbgrader init DIR    an nbgrader course graded by the kit
-                  course gradescope build     autograder.zip;  course classroom: a workflow
-    """
+    """Deep-learning exercises with graders that explain (日本語/English)."""

@@ -1,7 +1,6 @@
 """``course check [EXERCISE]``: the learner's command."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 
@@ -13,7 +12,8 @@ from course.cli.options import lang_option, make_limits, memory_option, resolve_
 @click.command()
 @click.argument("exercise", required=False)
 @click.option("--path", "path", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Your exercises/ folder (default: found from the current directory).")
+              help="Your exercises/ folder (default: $COURSE_EXERCISES, else found from the current directory "
+                   "up; `course init` makes one).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result model as JSON instead.")
 @lang_option
 @timeout_option
@@ -24,27 +24,26 @@ def check(exercise, path, as_json, lang, timeout, memory):
     Without EXERCISE, show your progress over all exercises. Exit status: 0 when every public check
     passes, 1 when one does not, 2 for a usage error.
     """
-    from course import registry
+    from course import environment, paths, registry
     from course.sandbox.launch import start_fork_server
     try:
         chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0]))
+    folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
     start_fork_server(torch=all(ex.torch for ex in chosen))
     from rich.console import Console
 
-    from course import paths
     from course.grading.run import grade_exercise
     from course.render import terminal
     from course.result import SubmissionResult
 
     lang = resolve_lang(lang)
-    folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
     result = SubmissionResult(submission=folder.parent.name)
     skipped = {}
     for ex in chosen:
-        if ex.torch and importlib.util.find_spec("torch") is None:
-            skipped[ex.id] = "needs PyTorch: pip install 'dl-course-kit[torch]'"
+        if ex.torch and not environment.has("torch"):
+            skipped[ex.id] = environment.needs_torch(ex.id, lang)
             continue
         result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
                                                limits=make_limits(ex, timeout, memory)))
