@@ -5,8 +5,8 @@ The JSON shape is fixed by the exercise contract (``docs/contract.md``)::
     {"submission", "score", "max_score", "exercises": [{"id", "score", "max_score",
         "checks": [{"id", "status", "score", "max_score", "visibility", "diagnosis", "message"}]}]}
 
-Extra keys (``title``, ``hint``, ``details``, ``duration``, ``isolation``, ``schema``) add information and
-never change the meaning of those above. ``SCHEMA_VERSION`` changes when a key's meaning does.
+Extra keys (``title``, ``hint``, ``details``, ``duration``, ``texts``, ``isolation``, ``schema``) add
+information and never change the meaning of those above. ``SCHEMA_VERSION`` changes when a key's meaning does.
 """
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ class CheckResult:
     hint: str = ""
     details: dict = field(default_factory=dict)
     duration: float = 0.0
+    # title, message and hint in every language ({"en": {"title": …}, "ja": {…}}): the fields above hold
+    # the graded language's, and renderers take any other language from here.
+    texts: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.status not in STATUSES:

@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 
 from course.checks import CheckFailure
-from course.i18n import LABELS, pick, tr
+from course.i18n import LABELS, LANGS, pick, tr
 from course.result import CheckResult
 from course.sandbox.remote import LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName
+
+
+# Why a GPU-marked check is skipped where there is no CUDA.
+GPU_ONLY = tr("GPU check: runs only with --device cuda on a machine with CUDA",
+              "GPU のチェック: CUDA のあるマシンで --device cuda のときだけ実行します")
 
 
 class ExerciseBudgetSpent(Exception):
@@ -83,8 +88,7 @@ class GradingPlugin:
         if mark is None:
             raise RuntimeError(f"grader {item.name} has no @check marker")
         if item.get_closest_marker("gpu") and self.device_name != "cuda":
-            pytest.skip(pick(tr("GPU check: runs only with --device cuda on a machine with CUDA",
-                                "GPU のチェック: CUDA のあるマシンで --device cuda のときだけ実行します"), self.lang))
+            pytest.skip(pick(GPU_ONLY, self.lang))
         if self.missing:
             raise FileNotFoundError(self.missing)
         limits = self.session.limits
@@ -107,17 +111,22 @@ class GradingPlugin:
         """The :class:`CheckResult` of one finished check."""
         mark = item.get_closest_marker("check")
         kw = mark.kwargs if mark else {}
-        title = pick(tr(item.obj.__doc__.strip().splitlines()[0] if item.obj.__doc__ else item.name,
-                        kw.get("ja") or ""), self.lang)
+        titles = tr(item.obj.__doc__.strip().splitlines()[0] if item.obj.__doc__ else item.name,
+                    kw.get("ja") or "")
+        title = pick(titles, self.lang)
         res = CheckResult(id=kw.get("id", item.name), status="passed", score=kw.get("points", 0.0),
                           max_score=kw.get("points", 0.0), visibility="hidden" if kw.get("hidden") else "public",
-                          title=title, duration=round(call.duration, 4))
+                          title=title, duration=round(call.duration, 4),
+                          texts={lang: {"title": pick(titles, lang)} for lang in LANGS})
         if report.passed:
             return res
         res.score = 0.0
         if report.skipped:
             res.status, res.max_score = "skipped", 0.0
             res.message = report.longrepr[2].removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
+            for lang in LANGS:
+                res.texts[lang]["message"] = pick(GPU_ONLY, lang) if res.message == pick(GPU_ONLY, self.lang) \
+                    else res.message
             return res
         exc = call.excinfo.value if call.excinfo else None
         res.status, res.message, res.diagnosis = self.explain(exc)
@@ -125,11 +134,14 @@ class GradingPlugin:
             res.details = _plain(exc.details)
         hint = getattr(exc, "hint", None) or kw.get("hint")
         res.hint = pick(hint, self.lang)
+        # Every language's message and hint, so that one graded result renders in each (course.render.text).
+        for lang in LANGS:
+            res.texts[lang].update(message=self.explain(exc, lang)[1], hint=pick(hint, lang))
         return res
 
-    def explain(self, exc) -> tuple[str, str, str | None]:
+    def explain(self, exc, lang: str | None = None) -> tuple[str, str, str | None]:
         """(status, message, diagnosis) for an exception that ended a check."""
-        lang = self.lang
+        lang = lang or self.lang
         if isinstance(exc, CheckFailure):
             return "failed", exc.render(lang), exc.diagnosis
         if isinstance(exc, MissingName):

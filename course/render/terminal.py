@@ -1,52 +1,37 @@
-"""Rendering results for people at a terminal (rich): one exercise in detail, or progress over all."""
+"""Rendering results for people at a terminal (rich): one exercise in detail, or progress over all.
+
+The words come from :mod:`course.render.text`; this module only gives each role its colour and wraps at
+the console's width by the kit's rules (rich itself would cut words, numbers and table rows).
+"""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from course import registry
 from course.i18n import pick, tr
-from course.mistakes import explain
+from course.render.text import Line, exercise_lines, physical, points
 from course.result import ExerciseResult, SubmissionResult
 
-MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"), "timeout": ("⏱", "yellow"),
-         "skipped": ("–", "dim")}
+# The colour of each role a rendered part can have.
+STYLES = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "skipped": "dim",
+          "dim": "dim", "bold": "bold", "diagnosis": "magenta", "hint": "cyan", "warning": "yellow"}
 
 
-def _points(score: float, max_score: float) -> str:
-    return f"{score:g}/{max_score:g}"
+def print_lines(console: Console, lines: list[Line]) -> None:
+    """Print ``lines`` wrapped at the console's width, each part in its role's colour."""
+    for row in physical(lines, console.width):
+        text = Text(no_wrap=True, overflow="ignore")
+        for part, role in row:
+            text.append(part, STYLES.get(role, ""))
+        text.rstrip()
+        console.print(text, soft_wrap=True, highlight=False)
 
 
 def exercise_detail(console: Console, result: ExerciseResult, lang: str, *, public_only: bool) -> None:
     """Every check of one exercise, with the explanation of each one that did not pass."""
-    ex = registry.get(result.id)
-    kind = pick(tr("public checks", "公開チェック"), lang) if public_only else pick(tr("all checks", "全チェック"), lang)
-    console.print(f"[bold]{ex.id}[/bold] — {escape(pick(ex.title, lang))}  [dim]({kind})[/dim]")
-    for c in result.checks:
-        mark, colour = MARKS[c.status]
-        console.print(f" [{colour}]{mark}[/{colour}] {escape(c.title or c.id)} [dim]{c.id}[/dim]  "
-                      f"[{colour}]{_points(c.score, c.max_score)}[/{colour}]")
-        if c.status == "passed":
-            continue
-        for line in c.message.splitlines():
-            console.print(f"     {escape(line)}", highlight=False)
-        if c.diagnosis:
-            console.print(f"     [magenta]{pick(tr('diagnosis', '診断'), lang)} {escape(f'[{c.diagnosis}]')}[/magenta] "
-                          f"{escape(explain(c.diagnosis, lang))}", highlight=False)
-        if c.hint and c.status != "skipped":
-            console.print(f"     [cyan]{pick(tr('hint', 'ヒント'), lang)}:[/cyan] {escape(c.hint)}", highlight=False)
-    total = _points(result.score, result.max_score)
-    colour = "green" if result.passed else "red"
-    line = pick(tr(f"score {total}", f"得点 {total}"), lang)
-    if result.hidden_not_run:
-        line += pick(tr(f" · {result.hidden_not_run} more hidden checks run when your work is graded",
-                        f" · 採点時にはさらに {result.hidden_not_run} 個の非公開チェックが実行されます"), lang)
-    console.print(f"[{colour}]{line}[/{colour}]")
-    if result.isolation == "process":
-        console.print(pick(tr("[dim]note: no kernel sandbox on this machine; your code ran in a plain process[/dim]",
-                              "[dim]注意: この環境ではサンドボックスが使えないため、通常のプロセスで実行しました[/dim]"),
-                           lang))
+    print_lines(console, exercise_lines(result, lang, public_only=public_only))
 
 
 def progress(console: Console, result: SubmissionResult, lang: str, skipped: dict[str, str]) -> None:
@@ -59,20 +44,20 @@ def progress(console: Console, result: SubmissionResult, lang: str, skipped: dic
     for ex in registry.exercises():
         title = pick(ex.title, lang)
         if ex.id in skipped:
-            table.add_row("[dim]·[/dim]", ex.id, title, f"[dim]{escape(skipped[ex.id])}[/dim]")
+            table.add_row(Text("·", "dim"), ex.id, title, Text(skipped[ex.id], "dim"))
             continue
         r = by_id[ex.id]
         if r.passed:
-            mark = "[green]✓[/green]"
+            mark = Text("✓", "green")
         elif all(c.diagnosis == "not-implemented" for c in r.checks if c.status != "passed"
                  ) and not any(c.status == "passed" for c in r.checks):
-            mark = "[dim]○[/dim]"
+            mark = Text("○", "dim")
         else:
-            mark = "[yellow]…[/yellow]"
-        table.add_row(mark, ex.id, title, _points(r.score, r.max_score))
+            mark = Text("…", "yellow")
+        table.add_row(mark, ex.id, title, points(r.score, r.max_score))
     console.print(table)
     done = sum(1 for e in result.exercises if e.passed)
     console.print(pick(tr(f"{done} of {len(registry.exercises())} exercises pass their public checks. "
                           f"Details: course check exerciseN",
                           f"{len(registry.exercises())} 個中 {done} 個の演習が公開チェックに合格しています。"
-                          f"詳細: course check exerciseN"), lang))
+                          f"詳細: course check exerciseN"), lang), markup=False)
