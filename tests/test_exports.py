@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from course import paths, planted
 from course.export import classroom, csv_export, gradescope, junit
@@ -51,12 +52,25 @@ def test_gradescope_results_json_has_the_required_keys_and_types():
 
 
 def test_classroom_notices_are_what_the_reporter_prints_and_keep_fractions():
-    lines = classroom.notices([_result()]).splitlines()
+    text = classroom.notices([_result()])
+    lines = text.splitlines()
     assert "::notice title=Autograding complete::Points 1/4" in lines
+    # The official reporter's summary table: a row per runner (here: per exercise), the weighted total.
+    assert lines[0] == "Test runner summary"
+    assert "│ Test Runner Name   │ Test Score  │ Max Score   │ Weight   │" in lines
+    assert "│ exercise3          │ 1           │ 4           │ 100.00   │" in lines
+    assert "│ Total:             │ ----        │ ----        │ 25.00%   │" in lines
+    assert {len(l) for l in lines[1:8]} == {61} and lines[8] == ""
+    # One test per check; a hidden check's inputs stay out of the log the learner reads.
+    assert "✅ softmax.rows — rows sum to 1" in lines and "❌ softmax.big" in lines
+    assert "Error: (failed) hidden check [softmax-sum-over-batch]" in lines and "sums over batch" not in text
+    assert "Total points for exercise3: 1/4" in lines and lines[-1] == "::error::Some tests failed."
     report = [l for l in lines if l.startswith("::notice title=Autograding report::")]
     assert json.loads(report[0].split("::", 2)[2]) == {"totalPoints": 1, "maxPoints": 4}
     half = SubmissionResult("x", [ExerciseResult("e", [CheckResult("c", "passed", 0.5, 1.25)])])
     assert '{"totalPoints":0.5,"maxPoints":1.25}' in classroom.notices([half])
+    full = SubmissionResult("x", [ExerciseResult("e", [CheckResult("c", "passed", 1.0, 1.0)])])
+    assert "::error::" not in classroom.notices([full]) and not classroom.below_maximum([full])
 
 
 def test_junit_xml_parses_and_counts_each_status():
@@ -131,6 +145,9 @@ def test_grade_format_classroom_and_gradescope_from_the_command(tmp_path):
     points = json.loads(report.group(1))
     assert points["totalPoints"] == points["maxPoints"] > 0
     assert not (tmp_path / "grades.sqlite").exists()
+    bob = planted.make_submission(tmp_path / "bob", planted.planted("exercise0")[:1], exercises=["exercise0"])
+    below = _run(["grade", bob, "-e", "exercise0", "--no-store", "--format", "classroom"], tmp_path)
+    assert below.returncode == 4 and "::error::Some tests failed." in below.stdout, below.stderr
     proc = _run(["grade", tmp_path / "alice", "-e", "exercise0", "--no-store", "--format", "gradescope",
                  "-o", "r.json"], tmp_path)
     assert json.loads((tmp_path / "r.json").read_text())["score"] == points["totalPoints"]
@@ -142,6 +159,16 @@ def test_classroom_workflow_is_written_with_the_kit_and_the_grading_step(tmp_pat
     text = (tmp_path / ".github" / "workflows" / "classroom.yml").read_text()
     assert "repository: uni/dl-kit" in text and "ref: v1" in text
     assert "course grade exercises --no-store --format classroom -e exercise0" in text
+    steps = yaml.safe_load(text)["jobs"]["autograding"]["steps"]
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2 and all(s["with"]["persist-credentials"] is False for s in checkouts)
+    grading = next(s for s in steps if s.get("name") == "Grade")
+    assert "COURSE_KIT_TOKEN" not in json.dumps(grading)   # the token reaches the kit's checkout only
+    run = [s["run"] for s in steps if "run" in s]
+    assert any("sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0" in r for r in run)
+    assert any("pip install -c .course-kit/constraints.txt" in r for r in run)
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert python["with"]["cache"] == "pip" and "constraints.txt" in python["with"]["cache-dependency-path"]
     assert "@" not in re.sub(r"actions/[\w-]+@v\d+", "", text).replace("github-classroom[bot]", "")
     bad = _run(["classroom", "--kit-repo", "nonsense"], tmp_path)
     assert bad.returncode == 2 and "owner/name" in bad.stderr

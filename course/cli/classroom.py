@@ -19,8 +19,10 @@ def classroom(kit_repo, kit_ref, exercise_names, timeout, output):
     """Write the workflow that grades a learner's repository on every push.
 
     Put it in the assignment's template repository. The job checks out the kit at KIT_REF with the secret
-    COURSE_KIT_TOKEN (a read-only token for the kit repository), grades exercises/ with public and hidden
-    checks, and prints the "Autograding report" notice that GitHub Classroom reads for the points.
+    COURSE_KIT_TOKEN (a read-only token for the kit repository; no checkout keeps it), installs the kit with its
+    pinned versions (pip cached), allows the sandbox's user namespaces on GitHub's ubuntu-24.04 runner, grades
+    exercises/ with public and hidden checks, prints the official reporter's table with one test per check and
+    the "Autograding report" notice that Classroom reads for the points, and fails below full marks.
     Exit status: 0 written, 2 usage error.
     """
     from course import registry

@@ -11,6 +11,7 @@ from course.cli.options import device_option, lang_option, memory_option, resolv
 
 # Exit statuses; docs/grading.md explains each one.
 EXIT_OK, EXIT_KIT_ERROR, EXIT_USAGE, EXIT_EXPORT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BELOW_MAX = 4   # --format classroom only: the job fails below full marks, as GitHub's reporter makes it
 
 
 def _write(path: str, text: str) -> None:
@@ -60,6 +61,7 @@ Exit status:
        grades it again); every other result was still stored and exported
   2    usage error: bad option, no submission found, duplicate learner id, unusable --store file
   3    grading finished and was stored, but an export (--gradebook, a file) could not be written
+  4    --format classroom: points below the maximum (fails the Classroom job, as GitHub's reporter does)
   130  interrupted (Ctrl-C); what was graded is stored and the next run resumes from there""")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--exercise", "-e", "exercise_names", multiple=True,
@@ -149,6 +151,9 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
             except OSError as exc:
                 click.echo(f"could not write {path}: {exc}", err=True)
                 status = max(status, EXIT_EXPORT)
+    if fmt == "classroom" and status == EXIT_OK:
+        from course.export import classroom
+        status = EXIT_BELOW_MAX if classroom.below_maximum(results) else status
     if gradebook_url:
         try:
             _gradebook(results, gradebook_url, assignment or "dlkit")
