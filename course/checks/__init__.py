@@ -30,9 +30,20 @@ def check(id: str, points: float = 1.0, *, hidden: bool = False, ja: str = "", h
     """Mark a test function as a graded check worth ``points``.
 
     ``hidden`` checks run only when grading (``course grade``) and live in the ``hidden/`` folder of the
-    exercise's graders; ``hint`` is shown when the check fails; ``timeout`` raises the per-check limit.
+    exercise's graders; ``timeout`` raises the per-check limit. ``hint`` is one text or a ladder, a list of
+    rungs revealed one at a time (``course hint``): a nudge that never gives the answer, then the idea or the
+    formula, then nearly the code. A failed check shows the first rung.
     """
-    return pytest.mark.check(id=id, points=float(points), hidden=hidden, ja=ja, hint=hint, timeout=timeout)
+    ladder = hint_ladder(hint)
+    return pytest.mark.check(id=id, points=float(points), hidden=hidden, ja=ja, hint=ladder[0] if ladder else None,
+                             hints=ladder, timeout=timeout)
+
+
+def hint_ladder(hint) -> tuple:
+    """The rungs of a ``hint=`` argument: none, one text, or a list of texts (each ``tr(en, ja)`` or a str)."""
+    if hint is None:
+        return ()
+    return tuple(hint) if isinstance(hint, (list, tuple)) else (hint,)
 
 
 class CheckFailure(AssertionError):

@@ -24,7 +24,7 @@ def check(exercise, path, as_json, lang, timeout, memory):
     Without EXERCISE, show your progress over all exercises. Exit status: 0 when every public check
     passes, 1 when one does not, 2 for a usage error.
     """
-    from course import environment, paths, registry
+    from course import paths, registry
     from course.sandbox.launch import start_fork_server
     try:
         chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
@@ -34,19 +34,10 @@ def check(exercise, path, as_json, lang, timeout, memory):
     start_fork_server(torch=all(ex.torch for ex in chosen))
     from rich.console import Console
 
-    from course.grading.run import grade_exercise
     from course.render import terminal
-    from course.result import SubmissionResult
 
     lang = resolve_lang(lang)
-    result = SubmissionResult(submission=folder.parent.name)
-    skipped = {}
-    for ex in chosen:
-        if ex.torch and not environment.has("torch"):
-            skipped[ex.id] = environment.needs_torch(ex.id, lang)
-            continue
-        result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
-                                               limits=make_limits(ex, timeout, memory)))
+    result, skipped = grade_public(folder, chosen, lang, timeout=timeout, memory=memory)
     ok = all(e.passed for e in result.exercises) and not (exercise and skipped)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -59,3 +50,22 @@ def check(exercise, path, as_json, lang, timeout, memory):
         else:
             terminal.progress(console, result, lang, skipped)
     sys.exit(0 if ok else 1)
+
+
+def grade_public(folder, chosen, lang: str, *, timeout: float | None = None, memory: float = 4.0):
+    """The public checks of each exercise in ``chosen`` on the learner's ``folder`` (an ``exercises/``), as
+    (SubmissionResult, {exercise id: why it was not run}); the terminal, watch mode and the notebook magic
+    all grade through here."""
+    from course import environment
+    from course.grading.run import grade_exercise
+    from course.result import SubmissionResult
+
+    result = SubmissionResult(submission=folder.parent.name)
+    skipped = {}
+    for ex in chosen:
+        if ex.torch and not environment.has("torch"):
+            skipped[ex.id] = environment.needs_torch(ex.id, lang)
+            continue
+        result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
+                                               limits=make_limits(ex, timeout, memory)))
+    return result, skipped
