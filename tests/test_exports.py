@@ -73,25 +73,106 @@ def test_classroom_notices_are_what_the_reporter_prints_and_keep_fractions():
     assert "::error::" not in classroom.notices([full]) and not classroom.below_maximum([full])
 
 
-def test_junit_xml_parses_and_counts_each_status():
-    root = ET.fromstring(junit.to_xml([_result(), _result()]))
-    assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("10", "2", "4", "2")
+def test_junit_xml_validates_against_the_junit_10_schema_and_counts_each_status():
+    xmlschema = pytest.importorskip("xmlschema")
+    text = junit.to_xml([_result(), _result()])
+    schema = xmlschema.XMLSchema(str(KIT / "tests" / "data" / "junit-10.xsd"))
+    assert [str(e) for e in schema.iter_errors(text)] == []
+    root = ET.fromstring(text)
+    assert root.tag == "testsuites" and "skipped" not in root.attrib
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("10", "2", "4")
     suite = root.find("testsuite")
-    assert suite.get("name") == "alice.exercise3" and suite.get("tests") == "5"
+    assert suite.get("name") == "alice.exercise3" and (suite.get("tests"), suite.get("skipped")) == ("5", "1")
+    props = {p.get("name"): p.get("value") for p in suite.find("properties")}
+    assert props == {"learner": "alice", "exercise": "exercise3", "score": "1", "max_score": "4",
+                     "isolation": "namespaces"}
     cases = {c.get("name"): c for c in suite.iter("testcase")}
-    assert cases["softmax.batch"].find("failure") is not None
+    assert all(c.find("properties") is None for c in cases.values())
+    assert cases["softmax.batch"].find("failure").get("type") == "softmax-sum-over-batch"
     assert cases["softmax.big"].find("error").get("type") == "timeout"
-    assert cases["softmax.gpu"].find("skipped") is not None
+    assert cases["softmax.gpu"].find("skipped").get("message") == "no CUDA"
     assert cases["softmax.rows"].find("failure") is None and cases["softmax.rows"].find("error") is None
+    assert cases["softmax.batch"].find("system-out").text.startswith("points 0/1.5 (hidden)")
 
 
-def test_csv_has_nbgraders_export_columns():
-    rows = list(csv.DictReader(io.StringIO(csv_export.to_csv([_result()], assignment="ps3"))))
-    assert list(rows[0]) == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
-                             "raw_score", "late_submission_penalty", "score", "max_score"]
-    assert rows[0]["assignment"] == "ps3" and rows[0]["student_id"] == "alice"
-    assert float(rows[0]["score"]) == 1.0 and float(rows[0]["max_score"]) == 4.0
+def test_the_schema_rejects_what_strict_readers_reject():
+    """The test above can fail: the old layout (properties in a testcase, skipped on testsuites) is refused."""
+    xmlschema = pytest.importorskip("xmlschema")
+    schema = xmlschema.XMLSchema(str(KIT / "tests" / "data" / "junit-10.xsd"))
+    bad = ('<testsuites skipped="1"><testsuite name="s" tests="1"><testcase name="c">'
+           '<properties><property name="score" value="1"/></properties></testcase></testsuite></testsuites>')
+    assert len(list(schema.iter_errors(bad))) == 2
+
+
+def _lateness(**kw):
+    from datetime import datetime, timezone
+    from course.export.csv_export import Lateness
+    from course.export.lateness import LateRule
+    due = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)
+    times = {"alice": datetime(2026, 12, 1, 19, 40, tzinfo=timezone.utc),     # 2 h 40 min late
+             "bob": datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)}
+    return Lateness(times, due, LateRule.parse(kw.get("rule", "none")))
+
+
+def _class():
+    bob = SubmissionResult("bob", [ExerciseResult("exercise3", [CheckResult("c", "passed", 3.0, 4.0)]),
+                                   ExerciseResult("exercise4", [CheckResult("d", "passed", 2.0, 2.0)])])
+    return [_result(), bob]
+
+
+def test_csv_has_nbgraders_export_columns_timestamps_and_a_column_per_exercise():
+    rows = list(csv.DictReader(io.StringIO(csv_export.to_csv(_class(), "ps3", _lateness()))))
+    assert list(rows[0])[:11] == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
+                                  "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+    assert list(rows[0])[11:] == ["exercise3", "exercise3_max", "exercise4", "exercise4_max"]
+    alice, bob = rows
+    assert alice["assignment"] == "ps3" and alice["student_id"] == "alice"
+    assert alice["duedate"] == "2026-12-01 17:00:00+00:00" and alice["timestamp"] == "2026-12-01 19:40:00+00:00"
+    assert float(alice["score"]) == 1.0 and float(alice["max_score"]) == 4.0 and alice["exercise4"] == ""
+    assert (bob["exercise3"], bob["exercise3_max"], bob["exercise4"]) == ("3.0", "4.0", "2.0")
+
+
+@pytest.mark.parametrize("rule, alice_penalty, bob_penalty", [("none", 0, 0), ("zero", 1.0, 0),
+                                                               ("0.25/hour", 0.75, 0), ("10/day", 0, 0),
+                                                               ("1/hour", 1.0, 0)])
+def test_late_penalty_follows_nbgraders_rules(rule, alice_penalty, bob_penalty):
+    """2 h 40 min late rounds to 3 hours (nbgrader's SubMarks); a penalty never exceeds the raw score."""
+    rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(
+        csv_export.to_csv(_class(), "ps3", _lateness(rule=rule))))}
+    assert float(rows["alice"]["late_submission_penalty"]) == alice_penalty
+    assert float(rows["alice"]["score"]) == 1.0 - alice_penalty and float(rows["alice"]["raw_score"]) == 1.0
+    assert float(rows["bob"]["late_submission_penalty"]) == bob_penalty
+
+
+def test_bad_due_dates_and_rules_are_refused_with_the_forms_that_work():
+    from course.export.lateness import LateRule, LatenessError, parse_time
+    with pytest.raises(LatenessError, match="1/hour"):
+        LateRule.parse("1 per hour")
+    with pytest.raises(LatenessError, match="2026-12-01 17:00"):
+        parse_time("next friday")
+    assert parse_time("2026-12-01 17:00:00.000000 UTC") == parse_time("2026-12-02T02:00+09:00")
+
+
+def test_nbgraders_timestamp_txt_is_the_submission_time(tmp_path):
+    from course.export.lateness import parse_time, submission_time
+    (tmp_path / "exercise3").mkdir()
+    (tmp_path / "exercise3" / "activations.py").write_text("x = 1\n")
+    os.utime(tmp_path / "exercise3" / "activations.py", (1_700_000_000, 1_700_000_000))
+    assert submission_time(tmp_path).timestamp() == 1_700_000_000
+    (tmp_path / "timestamp.txt").write_text("2026-12-01 18:30:00.000000 UTC")
+    assert submission_time(tmp_path) == parse_time("2026-12-01 18:30")
+
+
+def test_canvas_and_moodle_csvs_have_their_documented_columns():
+    from course.export import lms
+    canvas = list(csv.reader(io.StringIO(lms.canvas(_class(), "DL week 3", _lateness(rule="zero")))))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "DL week 3"]
+    assert canvas[1] == ["    Points Possible", "", "", "", "", "6"]
+    assert canvas[2] == ["alice", "", "", "alice", "", "0"] and canvas[3] == ["bob", "", "", "bob", "", "5"]
+    moodle = list(csv.reader(io.StringIO(lms.moodle(_class(), "DL week 3", _lateness(rule="zero")))))
+    assert moodle[0] == ["Username", "DL week 3 (Real)", "DL week 3 (Feedback)"]
+    assert moodle[1] == ["alice", "0", "exercise3 1/4; late penalty -1"]
+    assert moodle[2] == ["bob", "5", "exercise3 3/4; exercise4 2/2"]
 
 
 def _run(args, cwd, env=None):
@@ -151,6 +232,15 @@ def test_grade_format_classroom_and_gradescope_from_the_command(tmp_path):
     proc = _run(["grade", tmp_path / "alice", "-e", "exercise0", "--no-store", "--format", "gradescope",
                  "-o", "r.json"], tmp_path)
     assert json.loads((tmp_path / "r.json").read_text())["score"] == points["totalPoints"]
+    late = _run(["grade", tmp_path / "alice", "-e", "exercise0", "--no-store", "--csv", "g.csv", "--due",
+                 "2000-01-01 00:00", "--late-penalty", "zero", "--format", "canvas", "-o", "canvas.csv"], tmp_path)
+    assert late.returncode == 0, late.stderr
+    row = next(csv.DictReader((tmp_path / "g.csv").open()))
+    assert float(row["raw_score"]) == points["totalPoints"] and float(row["score"]) == 0
+    assert row["timestamp"] > "2020" and row["duedate"] == "2000-01-01 00:00:00+00:00"
+    assert (tmp_path / "canvas.csv").read_text().splitlines()[2] == "alice,,,alice,,0"
+    bad = _run(["grade", tmp_path / "alice", "--no-store", "--due", "soon"], tmp_path)
+    assert bad.returncode == 2 and "not a date and time" in bad.stderr
 
 
 def test_classroom_workflow_is_written_with_the_kit_and_the_grading_step(tmp_path):

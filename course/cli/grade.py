@@ -29,7 +29,7 @@ def _summary(results) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _formatted(fmt: str, results, elapsed: float) -> str:
+def _formatted(fmt: str, results, elapsed: float, assignment: str | None = None, lateness=None) -> str:
     from course import export
     if fmt == "json":
         return export.to_json(results)
@@ -41,7 +41,18 @@ def _formatted(fmt: str, results, elapsed: float) -> str:
     if fmt == "classroom":
         from course.export import classroom
         return classroom.notices(results)
+    if fmt in ("canvas", "moodle"):
+        from course.export import lms
+        return getattr(lms, fmt)(results, assignment or "dlkit", lateness)
     return _summary(results)
+
+
+def _lateness(submissions, due: str | None, rule: str):
+    """Submission times, due date and penalty rule for the CSV exports (LatenessError for a bad option)."""
+    from course.export.csv_export import Lateness
+    from course.export.lateness import LateRule, parse_time, submission_time
+    return Lateness({s.learner: submission_time(s.source) for s in submissions},
+                    parse_time(due) if due else None, LateRule.parse(rule))
 
 
 def _gradebook(results, url: str, assignment: str) -> None:
@@ -80,20 +91,25 @@ Exit status:
               help="Write the results (a JSON array, one object per submission, in argument order) ('-': stdout).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None, help="Write JUnit XML.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a CSV with nbgrader's export columns.")
+              help="Write a CSV with nbgrader's export columns (submission timestamps, late penalty) and one "
+                   "column per exercise.")
+@click.option("--due", default=None, help="Due date, e.g. '2026-12-01 17:00' (UTC) or '2026-12-01T17:00+09:00': "
+                                          "later submissions get the --late-penalty in the CSV exports.")
+@click.option("--late-penalty", "late_penalty", default="none", show_default=True,
+              help="As nbgrader: none, zero (the whole score), or points per hour or day late (e.g. 1/hour).")
 @click.option("--gradebook", "gradebook_url", default=None,
               help="Also write the grades into this nbgrader gradebook (e.g. sqlite:///gradebook.db).")
-@click.option("--format", "fmt", type=click.Choice(["summary", "json", "gradescope", "classroom"]),
+@click.option("--format", "fmt", type=click.Choice(["summary", "json", "gradescope", "classroom", "canvas", "moodle"]),
               default="summary", show_default=True,
-              help="What to print: a score table, the JSON array, Gradescope's results.json (one submission) "
-                   "or GitHub Classroom's points notices.")
+              help="What to print: a score table, the JSON array, Gradescope's results.json (one submission), "
+                   "GitHub Classroom's report, or the gradebook-import CSV of Canvas or Moodle.")
 @click.option("--output", "-o", default="-", show_default=True, help="Where --format goes ('-': stdout).")
 @lang_option
 @timeout_option
 @memory_option
 @device_option
 def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment, json_path, junit_path, csv_path,
-          gradebook_url, fmt, output, lang, timeout, memory, device):
+          due, late_penalty, gradebook_url, fmt, output, lang, timeout, memory, device):
     """Grade submissions with every check, public and hidden.
 
     Each FOLDER is a submission (a learner's exercises/ folder or a folder holding one; its name is the
@@ -108,16 +124,18 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     from course.batch.discover import submission_folders
     from course.batch.pool import Settings, grade_class
     from course.batch.progress import ClassProgress
+    from course.export.lateness import LatenessError
     from course.store import ResultStore, StoreError
 
     started = time.monotonic()
     try:
         chosen = [registry.get(n) for n in exercise_names] if exercise_names else list(registry.exercises())
         submissions = discover([Path(f) for f in folders], assignment)
+        lateness = _lateness(submissions, due, late_penalty)
         store = ResultStore(":memory:" if no_store else Path(store_path))
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0]))
-    except (DiscoveryError, StoreError) as exc:
+    except (DiscoveryError, StoreError, LatenessError) as exc:
         raise click.UsageError(str(exc))
     settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory,
                         hide=tuple(str(p) for p in submission_folders(submissions)))
@@ -142,8 +160,8 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     writers = [(json_path, lambda: _formatted("json", results, 0)),
                (junit_path, lambda: __import__("course.export.junit", fromlist=["x"]).to_xml(results)),
                (csv_path, lambda: __import__("course.export.csv_export", fromlist=["x"]).to_csv(
-                   results, assignment or "dlkit")),
-               (output, lambda: _formatted(fmt, results, time.monotonic() - started))]
+                   results, assignment or "dlkit", lateness)),
+               (output, lambda: _formatted(fmt, results, time.monotonic() - started, assignment, lateness))]
     for path, make in writers:
         if path:
             try:
