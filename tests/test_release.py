@@ -1,5 +1,5 @@
 """The learner bundle: nothing that gives answers away, and `course check` works inside it offline with the
-reference answers recorded at release."""
+expected values of the public checks' cases, written as data at release."""
 import json
 import os
 import shutil
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from course import paths, planted
-from course.grading import reference
+from course import planted
+from course.grading import expected
 from course.release import leaks
 from course.release.bundle import ReleaseError, build
 
@@ -21,7 +21,7 @@ KIT = Path(__file__).resolve().parents[1]
 def bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("release") / "bundle"
     reports = build(out, ["exercise0"])
-    assert [(r.id, r.public, r.hidden) for r in reports] == [("exercise0", 4, 4)]
+    assert [(r.id, r.public, r.hidden, r.answers) for r in reports] == [("exercise0", 4, 4, 2)]
     return out
 
 
@@ -36,10 +36,10 @@ def bundle9(tmp_path_factory):
     return out
 
 
-def course_check(bundle: Path, exercise: str = "exercise0") -> tuple[int, dict]:
+def course_check(bundle: Path, exercise: str = "exercise0", lang: str = "en") -> tuple[int, dict]:
     env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
     env["PYTHONPATH"] = str(bundle)
-    proc = subprocess.run([sys.executable, "-m", "course", "check", exercise, "--json"], cwd=bundle,
+    proc = subprocess.run([sys.executable, "-m", "course", "check", exercise, "--json", "--lang", lang], cwd=bundle,
                           env=env, capture_output=True, text=True, timeout=120)
     return proc.returncode, json.loads(proc.stdout)["exercises"][0]
 
@@ -61,7 +61,8 @@ def test_bundle_has_no_solution_hidden_check_or_compiled_file(bundle):
     blob = b"\n".join(p.read_bytes() for p in files)     # code, the recorded answers, every data file
     assert [s for s in solution_lines | hidden_lines if s.encode() in blob] == []
     assert (bundle / "graders/exercise0/hidden-checks.txt").read_text().strip() == "4"
-    assert (bundle / "graders/exercise0" / reference.ANSWERS).is_file()
+    data = json.loads((bundle / "graders/exercise0" / expected.DATA_JSON).read_text(encoding="utf-8"))
+    assert data["exercise"] == "exercise0" and set(data["checks"]) == {"normalize_rows.unit", "one_hot.basic"}
 
 
 def test_scan_finds_a_planted_leak(bundle, tmp_path):
@@ -116,13 +117,41 @@ def test_exercise9_in_bundle_stub_fails_solution_passes_mistakes_named(bundle9, 
                                  "evaluate.short_last_batch": "accuracy-batch-mean"}
 
 
-def test_unrecorded_question_is_skipped_not_wrong(bundle, monkeypatch):
-    """An input nobody recorded (a grader changed after release) says so instead of failing the learner."""
-    monkeypatch.setenv("COURSE_ROOT", str(bundle))
-    session = reference.ReferenceSession(paths.solutions_dir("exercise0"))
-    monkeypatch.setenv("PYTEST_CURRENT_TEST", "exercise0/test_basics.py::test_one_hot (call)")
-    with pytest.raises(pytest.skip.Exception, match="no recorded reference answer"):
-        session.module("basics").one_hot([5, 5], 9)
+def test_a_check_without_its_expected_value_is_not_passed(bundle, tmp_path):
+    """A case the release did not write (a grader changed after release) is never a green: the check is not
+    decided, says why in the learner's language, and the exit status is 1."""
+    learner = tmp_path / "learner"
+    shutil.copytree(bundle, learner)
+    shutil.copy(KIT / "solutions/exercise0/basics.py", learner / "exercises/exercise0/basics.py")
+    index = learner / "graders/exercise0" / expected.DATA_JSON
+    data = json.loads(index.read_text(encoding="utf-8"))
+    del data["checks"]["one_hot.basic"]
+    index.write_text(json.dumps(data), encoding="utf-8")
+    for lang, words in (("en", "cannot be decided here"), ("ja", "判定できません")):
+        rc, ex = course_check(learner, lang=lang)
+        by_id = {c["id"]: c for c in ex["checks"]}
+        assert rc == 1 and ex["score"] == 3 and ex["max_score"] == 4
+        assert by_id["one_hot.basic"]["status"] == "error" and by_id["one_hot.basic"]["diagnosis"] == "cannot-decide"
+        assert words in by_id["one_hot.basic"]["message"] and "|" not in by_id["one_hot.basic"]["message"]
+        if lang == "ja":
+            assert "expected value" not in by_id["one_hot.basic"]["message"]
+
+
+def test_shipped_values_are_the_kits_and_no_hidden_checks(bundle):
+    """The data holds exactly the public checks' cases, equal to what the kit computes live."""
+    from course import registry
+    from course.grading.reference import ReferenceSession
+    from course.release.expected import public_cases
+
+    shipped = expected.ShippedSource(bundle / "graders/exercise0")
+    live = expected.LiveSource(ReferenceSession(KIT / "solutions/exercise0"))
+    declared = public_cases(registry.get("exercise0"))
+    hidden_ids = set(leaks.secrets("exercise0"))
+    assert declared and not set(declared) & hidden_ids
+    for check, cases in declared.items():
+        for case, compute in cases.items():
+            got, want = shipped.value(check, case, compute), live.value(check, case, compute)
+            assert type(got) is type(want) and (got == want).all()
 
 
 def test_release_refuses_non_empty_target_and_loses_nothing(tmp_path):

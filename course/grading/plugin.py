@@ -4,7 +4,9 @@ It provides the graders' fixtures (``learner``, ``reference``, ``device``), keep
 learner runs, gives each check its time budget inside the exercise's, and maps each outcome to a status:
 a :class:`~course.checks.CheckFailure` or plain ``assert`` is ``failed``; learner code that raised is
 ``error`` (``failed`` with the ``not-implemented`` diagnosis for an untouched stub); a dead learner process
-is ``error``; no answer in time is ``timeout``; ``pytest.skip`` (a GPU check without CUDA) is ``skipped``.
+is ``error``; no answer in time is ``timeout``; ``pytest.skip`` (a GPU check without CUDA) is ``skipped``;
+a check whose expected value is not available here (:class:`~course.grading.expected.Undecidable`) is
+``error`` with the ``cannot-decide`` diagnosis: never passed, never left out of the score.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from course.checks import CheckFailure
+from course.grading.expected import Expected, Undecidable, source_for
 from course.i18n import LABELS, LANGS, pick, tr
 from course.result import CheckResult
 from course.sandbox.remote import LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName
@@ -35,6 +38,7 @@ class GradingPlugin:
                  missing: str | None = None):
         # Not named like the fixtures below: pytest finds fixtures by attribute name on the plugin.
         self.session, self.reference_session = session, reference
+        self.expectations = source_for(reference)
         self.public_only, self.lang, self.device_name = public_only, lang, device
         self.missing = missing            # why the learner's folder cannot be graded at all, if so
         self.results: list[CheckResult] = []
@@ -53,6 +57,14 @@ class GradingPlugin:
         """The kit's reference solution: ``reference.module("activations")``."""
         return self.reference_session
 
+    @pytest.fixture
+    def expected(self, request) -> Expected:
+        """The expected values of this check's cases (``@cases``): ``expected["case"]``."""
+        check, declared = request.node.get_closest_marker("check"), request.node.get_closest_marker("cases")
+        if declared is None:
+            raise RuntimeError(f"grader {request.node.name} uses expected values but declares no @cases")
+        return Expected(check.kwargs["id"], declared.kwargs, self.expectations)
+
     @pytest.fixture(scope="session")
     def device(self) -> str:
         """The torch device that grading runs on (``--device``)."""
@@ -62,6 +74,7 @@ class GradingPlugin:
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "check(id, points, hidden, ja, hint, timeout): a graded check")
         config.addinivalue_line("markers", "gpu: needs CUDA; skipped with a reason where there is none")
+        config.addinivalue_line("markers", "cases(**computes): a check's named cases (course.checks.cases)")
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -144,6 +157,8 @@ class GradingPlugin:
         lang = lang or self.lang
         if isinstance(exc, CheckFailure):
             return "failed", exc.render(lang), exc.diagnosis
+        if isinstance(exc, Undecidable):
+            return "error", pick(tr("not decided: ", "判定できません: "), lang) + pick(exc.why, lang), "cannot-decide"
         if isinstance(exc, MissingName):
             return "error", pick(tr(f"missing: {exc.info['message']}",
                                     f"見つかりません: {exc.info['message']}"), lang), "missing-name"

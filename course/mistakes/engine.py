@@ -21,6 +21,10 @@ MISTAKES = [
             "制限時間内に終わりませんでした (無限ループか、計算量が多すぎます)"),
     Mistake("missing-file", ALL, "the exercise's folder or module is missing from the submission",
             "提出物に演習のフォルダかモジュールがありません"),
+    Mistake("cannot-decide", ALL, "the check could not be decided where it ran (its expected values are not in "
+            "this copy of the course): not passed, and not a mistake in the code",
+            "実行した場所ではチェックを判定できませんでした (期待値がこのコースのコピーにありません)。"
+            "合格ではありませんが、コードの誤りでもありません"),
     Mistake("input-mutated", ALL, "the function changed an argument it should have left alone",
             "引数として受け取った配列やリストを書き換えています"),
 ]

@@ -2,9 +2,9 @@
 
 The bundle is the kit minus what would give answers away: no solutions, no hidden graders, no planted
 mistakes, no instructor commands, nothing compiled. The public checks still compare with the reference:
-its answers are recorded here by running the public checks against the solutions
-(:func:`course.grading.reference.recording`), replayed there, and verified by grading the solutions again
-from inside the bundle before it is published. It is built beside ``OUT`` and moved there only when the
+the expected values of their cases are computed here from the solutions and shipped as data
+(:mod:`course.release.expected`), and verified by grading the solutions again from inside the bundle
+before it is published. It is built beside ``OUT`` and moved there only when the
 leak scan finds nothing.
 """
 from __future__ import annotations
@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course import paths, planted, registry
-from course.grading import reference
 from course.grading.run import grade_exercise
-from course.release import leaks
+from course.release import expected, leaks
 
 # Instructor-only parts of the package: they need the solutions, nbgrader or the other graders' tools.
 INSTRUCTOR_ONLY = ("planted.py", "demo.py", "release", "report", "nbgrader", "export", "batch", "store",
@@ -69,16 +68,15 @@ def _copy_package(dest: Path) -> None:
 
 
 def _record(exercise: registry.Exercise, bundle: Path, work: Path) -> ExerciseReport:
-    """Grade the solution with the public checks while recording, then again in the bundle replaying."""
+    """Grade the solution with the public checks here, write their expected values, grade it again in the bundle."""
     report = ExerciseReport(exercise.id)
     submission = planted.make_submission(work / exercise.id, exercises=[exercise.id])
-    with reference.recording() as table:
-        recorded = grade_exercise(submission, exercise, public_only=True)
-    report.public, report.hidden, report.answers = len(recorded.checks), recorded.hidden_not_run, len(table)
+    recorded = grade_exercise(submission, exercise, public_only=True)
+    report.public, report.hidden = len(recorded.checks), recorded.hidden_not_run
     report.problems += [f"the solution does not pass {c.id}: {c.status} {c.message[:300]}"
                         for c in recorded.checks if c.status not in ("passed", "skipped")]
     graders = bundle / "graders" / exercise.id
-    reference.save_answers(table, graders / reference.ANSWERS)
+    report.answers = expected.write(exercise, graders)
     (graders / "hidden-checks.txt").write_text(f"{report.hidden}\n", encoding="utf-8")
     with _kit_root(bundle):
         replayed = grade_exercise(submission, exercise, public_only=True)

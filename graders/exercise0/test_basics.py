@@ -2,6 +2,10 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, expect_close, expect_equal, tr
+from course.checks.cases import cases
+
+ROWS = np.array([[3.0, 4.0], [1.0, 0.0], [-2.0, 2.0]])
+LABELS = np.array([0, 2, 1])
 
 
 @check("sign.basic", 1, ja="sign: 正・負・0", hint=tr("return exactly 1, -1 or 0, and 0 for x == 0",
@@ -23,20 +27,20 @@ def test_tentimes(learner):
 @check("normalize_rows.unit", 1, ja="normalize_rows: 各行のノルムが 1",
        hint=tr("divide by np.linalg.norm(a, axis=1, keepdims=True)",
                "np.linalg.norm(a, axis=1, keepdims=True) で割ります"))
-def test_normalize_rows(learner, reference):
+@cases(unit=lambda ref: ref.module("basics").normalize_rows(ROWS.copy()))
+def test_normalize_rows(learner, expected):
     """normalize_rows scales every row to unit length"""
-    a = np.array([[3.0, 4.0], [1.0, 0.0], [-2.0, 2.0]])
-    expect_close(learner.module("basics").normalize_rows(a), reference.module("basics").normalize_rows(a),
-                 call="normalize_rows(a)", inputs={"a": a},
+    expect_close(learner.module("basics").normalize_rows(ROWS), expected["unit"],
+                 call="normalize_rows(a)", inputs={"a": ROWS},
                  diagnose=lambda got: "norm-over-whole-array" if np.isclose(np.sum(got ** 2), 1) else None)
 
 
 @check("one_hot.basic", 1, ja="one_hot: 形状と値")
-def test_one_hot(learner, reference):
+@cases(three=lambda ref: ref.module("basics").one_hot(LABELS.copy(), 3))
+def test_one_hot(learner, expected):
     """one_hot puts a single 1 in each row, at the label's column"""
-    labels = np.array([0, 2, 1])
-    got = learner.module("basics").one_hot(labels, 3)
-    expect_equal(got, reference.module("basics").one_hot(labels, 3), call="one_hot([0, 2, 1], 3)")
+    got = learner.module("basics").one_hot(LABELS, 3)
+    expect_equal(got, expected["three"], call="one_hot([0, 2, 1], 3)")
     if np.asarray(got).dtype.kind not in "iu":
         raise CheckFailure(tr("one_hot must return an int array", "one_hot は int の配列を返します"),
                            call="one_hot([0, 2, 1], 3)", got=f"dtype {np.asarray(got).dtype}")

@@ -6,9 +6,16 @@ from the same source, here for the reference.
 import numpy as np
 
 from course.checks import CheckFailure, check, compare, expect_close, tr
+from course.checks.cases import cases, which_mistake
 
 H = 1e-4
 SUM_SQUARES = "lambda x: float(np.sum(x ** 2))"
+BOOK = "lambda x: 0.01 * x ** 2 + 0.1 * x"
+X_VECTOR = np.array([3.0, 4.0])
+X_MATRIX = np.array([[0.5, -1.0, 2.0], [0.0, 3.0, -0.25]])
+READS_X = "lambda w: float(np.sum(x ** 2))"
+X_READ = np.array([1.0, -2.0, 0.5])
+INIT_X = np.array([-3.0, 4.0])
 HINT_CENTRAL = tr("use the central difference (f(x+h) − f(x−h)) / (2h) with h = 1e-4",
                   "中心差分 (f(x+h) − f(x−h)) / (2h) を h = 1e-4 で使います")
 
@@ -23,6 +30,14 @@ def local_function(source, **names):
     return eval(source, {"np": np, **names})
 
 
+def reference_gradient(ref, source, x, *, reads_x=False):
+    """The reference's numerical_gradient of the lambda ``source`` at a copy of ``x`` (which ``source`` may
+    read as ``x``, as in the book's ``lambda w: net.loss(x, t)``)."""
+    x = x.copy()
+    f = local_function(source, x=x) if reads_x else local_function(source)
+    return ref.module("numerical_diff").numerical_gradient(f, x)
+
+
 def difference_diagnosis(got, exact, half_h_f2):
     """Name a one-sided difference (off by h·f''/2) or a step so small that x + h == x (all zeros)."""
     got, exact = np.asarray(got, dtype=np.float64), np.asarray(exact, dtype=np.float64)
@@ -34,37 +49,35 @@ def difference_diagnosis(got, exact, half_h_f2):
 
 
 @check("numerical_diff.book", 1, ja="numerical_diff: 0.01x² + 0.1x の微分 (x = 5, 10)", hint=HINT_CENTRAL)
-def test_numerical_diff_book(learner, reference):
+@cases(**{f"x{x:g}": lambda ref, x=x: ref.module("numerical_diff").numerical_diff(local_function(BOOK), x)
+           for x in (5.0, 10.0)})
+def test_numerical_diff_book(learner, expected):
     """numerical_diff of 0.01x² + 0.1x at 5 and 10 (the book's example)"""
-    source = "lambda x: 0.01 * x ** 2 + 0.1 * x"
-    f, f_here = learner_function(learner, source), local_function(source)
+    f = learner_function(learner, BOOK)
     for x in (5.0, 10.0):
-        expect_close(learner.module("numerical_diff").numerical_diff(f, x),
-                     reference.module("numerical_diff").numerical_diff(f_here, x),
-                     call=f"numerical_diff(f, {x})", inputs={"f": source},
+        expect_close(learner.module("numerical_diff").numerical_diff(f, x), expected[f"x{x:g}"],
+                     call=f"numerical_diff(f, {x})", inputs={"f": BOOK},
                      diagnose=lambda got: difference_diagnosis(got, 0.02 * x + 0.1, H * 0.02 / 2))
 
 
 @check("numerical_gradient.vector", 1, ja="numerical_gradient: x0² + x1² の勾配 (3, 4)", hint=HINT_CENTRAL)
-def test_numerical_gradient_vector(learner, reference):
+@cases(at_3_4=lambda ref: reference_gradient(ref, SUM_SQUARES, X_VECTOR))
+def test_numerical_gradient_vector(learner, expected):
     """numerical_gradient of x0² + x1² at (3, 4) is (6, 8)"""
-    x = np.array([3.0, 4.0])
-    got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), x)
-    expect_close(got, reference.module("numerical_diff").numerical_gradient(local_function(SUM_SQUARES), x.copy()),
-                 call="numerical_gradient(f, x)", inputs={"f": SUM_SQUARES, "x": x},
-                 diagnose=lambda g: difference_diagnosis(g, 2 * x, H))
+    got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), X_VECTOR)
+    expect_close(got, expected["at_3_4"], call="numerical_gradient(f, x)", inputs={"f": SUM_SQUARES, "x": X_VECTOR},
+                 diagnose=lambda g: difference_diagnosis(g, 2 * X_VECTOR, H))
 
 
 @check("numerical_gradient.matrix", 1, ja="numerical_gradient: 2 次元配列 (形状を保つ)",
        hint=tr("loop over every index of x (np.nditer or np.ndindex) and return an array of x's shape",
                "x のすべての要素を (np.nditer や np.ndindex で) 回り、x と同じ形状の配列を返します"))
-def test_numerical_gradient_matrix(learner, reference):
+@cases(two_by_three=lambda ref: reference_gradient(ref, SUM_SQUARES, X_MATRIX))
+def test_numerical_gradient_matrix(learner, expected):
     """numerical_gradient works on a 2-D array and returns its shape"""
-    x = np.array([[0.5, -1.0, 2.0], [0.0, 3.0, -0.25]])
-    got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), x)
-    expect_close(got, reference.module("numerical_diff").numerical_gradient(local_function(SUM_SQUARES), x.copy()),
-                 call="numerical_gradient(f, x)", inputs={"f": SUM_SQUARES, "x": x},
-                 diagnose=lambda g: difference_diagnosis(g, 2 * x, H))
+    got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), X_MATRIX)
+    expect_close(got, expected["two_by_three"], call="numerical_gradient(f, x)",
+                 inputs={"f": SUM_SQUARES, "x": X_MATRIX}, diagnose=lambda g: difference_diagnosis(g, 2 * X_MATRIX, H))
 
 
 @check("numerical_gradient.restores_x", 1, ja="numerical_gradient: 終了後の x が元の値のまま",
@@ -89,39 +102,38 @@ def test_numerical_gradient_restores_x(learner):
                "and read x directly, as in the book's lambda w: net.loss(x, t)",
                "コピーではなく x 自身の要素を書き換えます (x[idx] = tmp + h)。本の lambda w: net.loss(x, t) のように、"
                "f は引数を使わずに x を直接読むことがあります"))
-def test_numerical_gradient_reads_x(learner, reference):
+@cases(reads_x=lambda ref: reference_gradient(ref, READS_X, X_READ, reads_x=True))
+def test_numerical_gradient_reads_x(learner, expected):
     """numerical_gradient works for an f that ignores its argument and reads x (the book's idiom)"""
-    source = "lambda w: float(np.sum(x ** 2))"
-    start = np.array([1.0, -2.0, 0.5])
-    x = learner.new(start.copy())
+    x = learner.new(X_READ.copy())
     module = learner.module("numerical_diff")
-    got = module.numerical_gradient(learner_function(learner, source, x=x), x)
-    x_here = start.copy()
-    expected = reference.module("numerical_diff").numerical_gradient(local_function(source, x=x_here), x_here)
+    got = module.numerical_gradient(learner_function(learner, READS_X, x=x), x)
+    want = expected["reads_x"]
 
     def diagnose(g):
-        if np.any(g) or not np.any(expected):
-            return difference_diagnosis(g, 2 * start, H)
+        if np.any(g) or not np.any(want):
+            return difference_diagnosis(g, 2 * X_READ, H)
         # All zeros: either f never saw a change (a copy was perturbed) or the step vanished (x + h == x).
-        plain = module.numerical_gradient(learner_function(learner, SUM_SQUARES), start)
+        plain = module.numerical_gradient(learner_function(learner, SUM_SQUARES), X_READ)
         return "h-too-small" if not np.any(plain) else "gradient-perturbs-copy"
 
-    expect_close(got, expected, call="numerical_gradient(lambda w: np.sum(x ** 2), x)", inputs={"x": start},
+    expect_close(got, want, call="numerical_gradient(lambda w: np.sum(x ** 2), x)", inputs={"x": X_READ},
                  diagnose=diagnose)
 
 
 @check("gradient_descent.steps", 1, ja="gradient_descent: (−3, 4) から lr=0.1 で 20 ステップ",
        hint=tr("repeat step_num times: x -= lr * numerical_gradient(f, x); use the lr and step_num you are given",
                "step_num 回 x -= lr * numerical_gradient(f, x) を繰り返します。与えられた lr と step_num を使います"))
-def test_gradient_descent(learner, reference):
+@cases(lr_0_1=lambda ref: ref.module("numerical_diff").gradient_descent(
+           local_function(SUM_SQUARES), INIT_X.copy(), lr=0.1, step_num=20),
+       ignores_lr=lambda ref: ref.module("numerical_diff").gradient_descent(
+           local_function(SUM_SQUARES), INIT_X.copy(), step_num=20))
+def test_gradient_descent(learner, expected):
     """gradient_descent from (−3, 4) with lr=0.1 for 20 steps"""
-    init = np.array([-3.0, 4.0])
-    got = learner.module("numerical_diff").gradient_descent(learner_function(learner, SUM_SQUARES), init,
+    got = learner.module("numerical_diff").gradient_descent(learner_function(learner, SUM_SQUARES), INIT_X,
                                                             lr=0.1, step_num=20)
-    ref = reference.module("numerical_diff")
-    f_here = local_function(SUM_SQUARES)
-    expect_close(got, ref.gradient_descent(f_here, init.copy(), lr=0.1, step_num=20), rtol=1e-6,
-                 call="gradient_descent(f, init_x, lr=0.1, step_num=20)", inputs={"f": SUM_SQUARES, "init_x": init},
-                 diagnose=lambda g: "gd-ignores-lr" if np.allclose(
-                     g, ref.gradient_descent(f_here, init.copy(), step_num=20), rtol=1e-6) else None)
+    expect_close(got, expected["lr_0_1"], rtol=1e-6,
+                 call="gradient_descent(f, init_x, lr=0.1, step_num=20)",
+                 inputs={"f": SUM_SQUARES, "init_x": INIT_X},
+                 diagnose=lambda g: which_mistake(g, {"gd-ignores-lr": expected["ignores_lr"]}, rtol=1e-6))
 

@@ -2,10 +2,12 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, expect_close, expect_equal, tr
+from course.checks.cases import cases, which_mistake
 
 PAIRS = ((0, 0), (1, 0), (0, 1), (1, 1))
 TABLES = {"AND": (0, 0, 0, 1), "NAND": (1, 1, 1, 0), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
 X_AND = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+Y_AND = np.array([0, 0, 0, 1])
 HINT_GATE = tr("choose w1, w2, b so that w1·x1 + w2·x2 + b > 0 exactly for the inputs that give 1; return an int",
                "1 を返す入力でだけ w1·x1 + w2·x2 + b > 0 となる w1, w2, b を選び、int を返します")
 
@@ -83,28 +85,34 @@ def test_perceptron_predict_ties(learner):
                                call="predict(X)", got=f"dtype {np.asarray(got).dtype}")
 
 
+def fitted(ref, lr):
+    """(w, b) of the reference Perceptron(2, lr) after fit(X_AND, Y_AND, epochs=10); a negative ``lr`` is
+    Rosenblatt's rule with the update's sign reversed (w −= lr·error·x)."""
+    p = ref.module("perceptron").Perceptron(2, lr=lr).fit(X_AND.copy(), Y_AND.copy(), epochs=10)
+    return p.w, p.b
+
+
 @check("perceptron.fit_and", 2, ja="Perceptron.fit: AND を学習 (lr=0.5, 10 エポック)",
        hint=tr("for each epoch, for each sample in order: error = y_i − predict(x_i); w += lr·error·x_i; "
                "b += lr·error; return self",
                "エポックごとに各サンプルを順に: error = y_i − predict(x_i); w += lr·error·x_i; b += lr·error; "
                "最後に self を返します"))
-def test_perceptron_fit_and(learner, reference):
+@cases(right=lambda ref: fitted(ref, 0.5), update_sign=lambda ref: fitted(ref, -0.5))
+def test_perceptron_fit_and(learner, expected):
     """fit learns AND with lr=0.5 in 10 epochs; w, b as Rosenblatt's rule gives them; fit returns self"""
-    y = np.array([0, 0, 0, 1])
     p = learner.module("perceptron").Perceptron(2, lr=0.5)
-    returned = p.fit(X_AND, y, epochs=10)
+    returned = p.fit(X_AND, Y_AND, epochs=10)
     if not hasattr(returned, "is_") or not returned.is_(p):
         raise CheckFailure(tr("fit must return self", "fit は self を返します"), call="fit(X, y, epochs=10)",
                            got=repr(returned))
-    ref_class = reference.module("perceptron").Perceptron
-    ref = ref_class(2, lr=0.5).fit(X_AND, y, epochs=10)
-    flipped = ref_class(2, lr=-0.5).fit(X_AND, y, epochs=10)
+    w, b = p.w, p.b
+    want_w, want_b = expected["right"]
 
     def diagnose(_):
-        return "perceptron-update-sign" if np.allclose(p.w, flipped.w) and np.isclose(p.b, flipped.b) else None
+        return which_mistake((w, b), {"perceptron-update-sign": expected["update_sign"]})
 
     call = "Perceptron(2, lr=0.5).fit(X, y, epochs=10)"
-    inputs = {"X": X_AND, "y": y}
-    expect_close(p.w, ref.w, call=call, inputs=inputs, what="w", diagnose=diagnose)
-    expect_close(p.b, ref.b, call=call, inputs=inputs, what="b", diagnose=diagnose)
-    expect_equal(p.predict(X_AND), y, call="predict(X) after fit", inputs={"X": X_AND})
+    inputs = {"X": X_AND, "y": Y_AND}
+    expect_close(w, want_w, call=call, inputs=inputs, what="w", diagnose=diagnose)
+    expect_close(b, want_b, call=call, inputs=inputs, what="b", diagnose=diagnose)
+    expect_equal(p.predict(X_AND), Y_AND, call="predict(X) after fit", inputs={"X": X_AND})

@@ -2,94 +2,114 @@
 import numpy as np
 
 from course.checks import check, expect_array, expect_close, tr
+from course.checks.cases import cases
 
 X_MIXED = np.array([[-3.0, -0.5, 0.0], [0.25, 1.0, 4.0]])
+X_STEP = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
+X_SIGMOID = np.linspace(-5.0, 5.0, 11)
+X_SIGMOID_GRAD = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
+X_TANH = np.linspace(-3.0, 3.0, 7)
+X_BOOK = np.array([0.3, 2.9, 4.0])
+X_BATCH = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]])
+X_LARGE = np.array([1010.0, 1000.0, 990.0])
 
 
-def expect_like_reference(learner, reference, name, x, *, diagnose=None, dtype_kind=None):
-    """Fail unless the learner's activation ``name`` gives the reference's values on a copy of x."""
-    expected = getattr(reference.module("activations"), name)(x.copy())
-    expect_close(getattr(learner.module("activations"), name)(x), expected,
+def reference_on(name, x):
+    """The case "values": the reference activation ``name`` on a copy of ``x``."""
+    return cases(values=lambda ref: getattr(ref.module("activations"), name)(x.copy()))
+
+
+def expect_like_reference(learner, expected, name, x, *, diagnose=None, dtype_kind=None):
+    """Fail unless the learner's activation ``name`` gives the reference's values (case "values") on x."""
+    expect_close(getattr(learner.module("activations"), name)(x), expected["values"],
                  call=f"{name}(x)", inputs={"x": x}, diagnose=diagnose, dtype_kind=dtype_kind)
 
 
 @check("identity.values", 1, ja="identity_function: 入力をそのまま返す")
-def test_identity(learner, reference):
+@reference_on("identity_function", X_MIXED)
+def test_identity(learner, expected):
     """identity_function returns its input"""
-    expect_like_reference(learner, reference, "identity_function", X_MIXED)
+    expect_like_reference(learner, expected, "identity_function", X_MIXED)
 
 
 @check("step.zero", 1, ja="step_function: x = 0 では 0、int の配列",
        hint=tr("return np.array(x > 0, dtype=int): strictly greater, so step(0) = 0",
                "np.array(x > 0, dtype=int) を返します (等号なしなので step(0) = 0)"))
-def test_step(learner, reference):
+@reference_on("step_function", X_STEP)
+def test_step(learner, expected):
     """step_function is 0 for x ≤ 0 (0 at exactly 0) and 1 for x > 0, as ints"""
-    x = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
-    expect_like_reference(learner, reference, "step_function", x, dtype_kind="iu",
+    expect_like_reference(learner, expected, "step_function", X_STEP, dtype_kind="iu",
                           diagnose=lambda got: "step-zero-is-one" if np.asarray(got)[2] == 1 else None)
 
 
 @check("sigmoid.values", 1, ja="sigmoid: −5 から 5 までの値")
-def test_sigmoid(learner, reference):
+@reference_on("sigmoid", X_SIGMOID)
+def test_sigmoid(learner, expected):
     """sigmoid on −5 … 5"""
-    expect_like_reference(learner, reference, "sigmoid", np.linspace(-5.0, 5.0, 11))
+    expect_like_reference(learner, expected, "sigmoid", X_SIGMOID)
 
 
 @check("sigmoid_grad.values", 1, ja="sigmoid_grad: 入力 x での微分",
        hint=tr("sigmoid_grad takes x, not the sigmoid's output: s = sigmoid(x); return s * (1 - s)",
                "sigmoid_grad が受け取るのは出力ではなく x です: s = sigmoid(x) として s * (1 - s) を返します"))
-def test_sigmoid_grad(learner, reference):
+@reference_on("sigmoid_grad", X_SIGMOID_GRAD)
+def test_sigmoid_grad(learner, expected):
     """sigmoid_grad(x) = sigmoid(x)·(1 − sigmoid(x))"""
-    x = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
-    expect_like_reference(learner, reference, "sigmoid_grad", x,
+    x = X_SIGMOID_GRAD
+    expect_like_reference(learner, expected, "sigmoid_grad", x,
                           diagnose=lambda got: "sigmoid-grad-of-output" if np.allclose(got, x * (1 - x)) else None)
 
 
 @check("relu.values", 1, ja="relu: 負・0・正の値 (2 次元)")
-def test_relu(learner, reference):
+@reference_on("relu", X_MIXED)
+def test_relu(learner, expected):
     """relu on a 2-D array with negatives, a zero and positives"""
-    expect_like_reference(learner, reference, "relu", X_MIXED)
+    expect_like_reference(learner, expected, "relu", X_MIXED)
 
 
 @check("relu_grad.values", 1, ja="relu_grad: x > 0 で 1、x < 0 で 0",
        hint=tr("1 where x > 0 and 0 where x < 0 (either value at exactly 0)",
                "x > 0 で 1、x < 0 で 0 です (x がちょうど 0 ならどちらでも可)"))
-def test_relu_grad(learner, reference):
+@reference_on("relu_grad", X_MIXED)
+def test_relu_grad(learner, expected):
     """relu_grad is 1 for x > 0 and 0 for x < 0; at exactly 0 either 0 or 1 is accepted"""
     got = expect_array(learner.module("activations").relu_grad(X_MIXED), X_MIXED, call="relu_grad(x)",
                        inputs={"x": X_MIXED})
-    expected = reference.module("activations").relu_grad(X_MIXED.copy())
     at_zero = (X_MIXED == 0) & np.isin(got, (0, 1))
-    expect_close(got, np.where(at_zero, got, expected), call="relu_grad(x)", inputs={"x": X_MIXED},
+    expect_close(got, np.where(at_zero, got, expected["values"]), call="relu_grad(x)", inputs={"x": X_MIXED},
                  diagnose=lambda g: "relu-grad-inverted" if np.array_equal(g[X_MIXED != 0], (X_MIXED < 0)[X_MIXED != 0])
                  else None)
 
 
 @check("tanh.values", 1, ja="tanh: −3 から 3 までの値")
-def test_tanh(learner, reference):
+@reference_on("tanh", X_TANH)
+def test_tanh(learner, expected):
     """tanh on −3 … 3"""
-    expect_like_reference(learner, reference, "tanh", np.linspace(-3.0, 3.0, 7))
+    expect_like_reference(learner, expected, "tanh", X_TANH)
 
 
 @check("softmax.vector", 1, ja="softmax: 1 次元の入力")
-def test_softmax_vector(learner, reference):
+@reference_on("softmax", X_BOOK)
+def test_softmax_vector(learner, expected):
     """softmax of the book's (0.3, 2.9, 4.0)"""
-    expect_like_reference(learner, reference, "softmax", np.array([0.3, 2.9, 4.0]))
+    expect_like_reference(learner, expected, "softmax", X_BOOK)
 
 
 @check("softmax.batch_rows", 1, ja="softmax: バッチの各行の和が 1",
        hint=tr("normalise over the last axis only: np.sum(..., axis=-1, keepdims=True)",
                "最後の軸だけで正規化します: np.sum(..., axis=-1, keepdims=True)"))
-def test_softmax_batch_rows(learner, reference):
+@reference_on("softmax", X_BATCH)
+def test_softmax_batch_rows(learner, expected):
     """softmax normalises each row of a batch separately"""
-    expect_like_reference(learner, reference, "softmax", np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]]),
+    expect_like_reference(learner, expected, "softmax", X_BATCH,
                           diagnose=lambda got: "softmax-sum-over-batch" if np.isclose(np.sum(got), 1) else None)
 
 
 @check("softmax.large_logits", 1, ja="softmax: 大きな値 (1010, 1000, 990) でもオーバーフローしない",
        hint=tr("subtract the maximum of each row before np.exp: softmax(x) = softmax(x − max(x))",
                "np.exp の前に各行の最大値を引きます: softmax(x) = softmax(x − max(x))"))
-def test_softmax_large_logits(learner, reference):
+@reference_on("softmax", X_LARGE)
+def test_softmax_large_logits(learner, expected):
     """softmax of (1010, 1000, 990) has no NaN or inf"""
-    expect_like_reference(learner, reference, "softmax", np.array([1010.0, 1000.0, 990.0]),
+    expect_like_reference(learner, expected, "softmax", X_LARGE,
                           diagnose=lambda got: None if np.all(np.isfinite(got)) else "softmax-no-max-shift")

@@ -2,6 +2,7 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, constant_ratio, expect_close, tr
+from course.checks.cases import cases, which_mistake
 from course.sandbox.remote import LearnerError
 
 # The book's example: the network's output for one image and the one-hot target "2".
@@ -9,6 +10,9 @@ Y_BOOK = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
 T_BOOK = np.eye(10)[2]
 Y_BATCH = np.array([[0.7, 0.1, 0.1, 0.1], [0.2, 0.5, 0.2, 0.1], [0.25, 0.25, 0.25, 0.25]])
 LABELS = np.array([0, 2, 3])
+Y_MSE = np.array([[0.5, 1.0, -1.0, 2.0, 0.0], [1.5, 0.25, 0.0, -0.5, 3.0]])
+T_MSE = np.array([[0.0, 1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 1.0]])
+YP_BCE, YT_BCE = np.array([0.9, 0.2, 0.6, 0.4, 0.99]), np.array([1.0, 0.0, 1.0, 1.0, 0.0])
 TARGET_FORMS = {True: tr("class labels", "正解ラベル"), False: tr("one-hot", "one-hot")}
 HINT_CE = tr("reshape a single sample to (1, C); turn one-hot t into labels with t.argmax(axis=1); "
              "return −Σ log(y[np.arange(N), t] + 1e-7) / N",
@@ -27,14 +31,30 @@ def squares_diagnosis(got, expected, numel, *, sse):
     return "mse-sse-confusion" if any(np.isclose(ratio, r) for r in swapped) else None
 
 
-def expect_cross_entropy(learner, reference, y, t):
-    """Compare the learner's cross_entropy_error(y, t) with the reference, naming the mistake on failure.
+def reference_loss(name, *args, mistake=None):
+    """A case: the reference's loss ``name`` on copies of ``args`` (with the planted ``mistake`` made in it)."""
+    def compute(ref):
+        source = ref.with_mistake(mistake) if mistake else ref
+        return getattr(source.module("losses"), name)(*(np.copy(a) for a in args))
+    return compute
+
+
+def cross_entropy_cases(y, t):
+    """The cases of a cross-entropy check: the reference's value, and without delta (``ce-no-delta``), which
+    shows on every input: inf where a true class has probability 0, a relative error ~1e-7/p elsewhere."""
+    return cases(right=reference_loss("cross_entropy_error", y, t),
+                 no_delta=reference_loss("cross_entropy_error", y, t, mistake="ce-no-delta"))
+
+
+def expect_cross_entropy(learner, cases, y, t):
+    """Compare the learner's cross_entropy_error(y, t) with the reference (``cases`` from
+    :func:`cross_entropy_cases`), naming the mistake on failure.
 
     Whether t is one-hot or labels, the learner's function is also tried on the other form: when that one is
     right, the failure comes from handling only one form.
     """
     ce = learner.module("losses").cross_entropy_error
-    expected = reference.module("losses").cross_entropy_error(y, t)
+    expected = cases["right"]
     is_labels = np.size(t) != np.size(y)
     n_classes = np.shape(y)[-1]
     other = np.eye(n_classes)[np.asarray(t)] if is_labels else np.asarray(t).argmax(axis=-1)
@@ -62,7 +82,7 @@ def expect_cross_entropy(learner, reference, y, t):
         ratio = constant_ratio(g, expected)
         if n > 1 and ratio is not None and np.isclose(ratio, n):
             return "ce-not-batch-mean"
-        if not np.all(np.isfinite(g)):
+        if not np.all(np.isfinite(g)) or which_mistake(g, {"ce-no-delta": cases["no_delta"]}, rtol=1e-9):
             return "ce-no-delta"
         return form_code if other_form_works() else None
 
@@ -71,10 +91,11 @@ def expect_cross_entropy(learner, reference, y, t):
 
 @check("sse.book", 1, ja="sum_squared_error: 本の例 (0.0975)",
        hint=tr("0.5 * np.sum((y - t) ** 2)", "0.5 * np.sum((y - t) ** 2) です"))
-def test_sse_book(learner, reference):
+@cases(book=reference_loss("sum_squared_error", Y_BOOK, T_BOOK))
+def test_sse_book(learner, expected):
     """sum_squared_error of the book's example is 0.0975"""
-    expect_close(learner.module("losses").sum_squared_error(Y_BOOK, T_BOOK),
-                 reference.module("losses").sum_squared_error(Y_BOOK, T_BOOK), call="sum_squared_error(y, t)",
+    expect_close(learner.module("losses").sum_squared_error(Y_BOOK, T_BOOK), expected["book"],
+                 call="sum_squared_error(y, t)",
                  inputs={"y": Y_BOOK, "t": T_BOOK},
                  diagnose=lambda g: squares_diagnosis(g, 0.0975, Y_BOOK.size, sse=True))
 
@@ -82,46 +103,49 @@ def test_sse_book(learner, reference):
 @check("mse.batch", 1, ja="mean_squared_error: 全要素の平均 (2×5)",
        hint=tr("np.mean((y - t) ** 2): the mean over every element, no 0.5",
                "np.mean((y - t) ** 2) です (全要素の平均、0.5 は付けません)"))
-def test_mse_batch(learner, reference):
+@cases(batch=reference_loss("mean_squared_error", Y_MSE, T_MSE))
+def test_mse_batch(learner, expected):
     """mean_squared_error averages over every element of a 2×5 batch"""
-    y = np.array([[0.5, 1.0, -1.0, 2.0, 0.0], [1.5, 0.25, 0.0, -0.5, 3.0]])
-    t = np.array([[0.0, 1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 1.0]])
-    expected = reference.module("losses").mean_squared_error(y, t)
-    expect_close(learner.module("losses").mean_squared_error(y, t), expected, call="mean_squared_error(y, t)",
-                 inputs={"y": y, "t": t}, diagnose=lambda g: squares_diagnosis(g, expected, y.size, sse=False))
+    want = expected["batch"]
+    expect_close(learner.module("losses").mean_squared_error(Y_MSE, T_MSE), want, call="mean_squared_error(y, t)",
+                 inputs={"y": Y_MSE, "t": T_MSE},
+                 diagnose=lambda g: squares_diagnosis(g, want, Y_MSE.size, sse=False))
 
 
 @check("ce.one_hot_single", 1, ja="cross_entropy_error: 1 サンプル、one-hot (本の例)", hint=HINT_CE)
-def test_ce_one_hot_single(learner, reference):
+@cross_entropy_cases(Y_BOOK, T_BOOK)
+def test_ce_one_hot_single(learner, expected):
     """cross_entropy_error of the book's single sample with a one-hot target"""
-    expect_cross_entropy(learner, reference, Y_BOOK, T_BOOK)
+    expect_cross_entropy(learner, expected, Y_BOOK, T_BOOK)
 
 
 @check("ce.labels_batch", 1, ja="cross_entropy_error: バッチ、ラベル (N=3, C=4)", hint=HINT_CE)
-def test_ce_labels_batch(learner, reference):
+@cross_entropy_cases(Y_BATCH, LABELS)
+def test_ce_labels_batch(learner, expected):
     """cross_entropy_error of a batch of 3 with class labels, averaged over the batch"""
-    expect_cross_entropy(learner, reference, Y_BATCH, LABELS)
+    expect_cross_entropy(learner, expected, Y_BATCH, LABELS)
 
 
 @check("ce.one_hot_batch", 1, ja="cross_entropy_error: バッチ、one-hot (N=3, C=4)", hint=HINT_CE)
-def test_ce_one_hot_batch(learner, reference):
+@cross_entropy_cases(Y_BATCH, np.eye(4)[LABELS])
+def test_ce_one_hot_batch(learner, expected):
     """cross_entropy_error of a batch of 3 with one-hot targets, averaged over the batch"""
-    expect_cross_entropy(learner, reference, Y_BATCH, np.eye(4)[LABELS])
+    expect_cross_entropy(learner, expected, Y_BATCH, np.eye(4)[LABELS])
 
 
 @check("ce.zero_probability", 1, ja="cross_entropy_error: 正解の確率が 0 でも有限 (delta)",
        hint=tr("add delta = 1e-7 inside the log: np.log(y + 1e-7)", "log の中に delta = 1e-7 を足します: np.log(y + 1e-7)"))
-def test_ce_zero_probability(learner, reference):
+@cross_entropy_cases(Y_BOOK, np.eye(10)[3])
+def test_ce_zero_probability(learner, expected):
     """cross_entropy_error is −log(1e-7) ≈ 16.12, not inf, when the true class has probability 0"""
-    expect_cross_entropy(learner, reference, Y_BOOK, np.eye(10)[3])
+    expect_cross_entropy(learner, expected, Y_BOOK, np.eye(10)[3])
 
 
 @check("bce.values", 1, ja="binary_cross_entropy: 確率と 0/1 の正解",
        hint=tr("-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7))",
                "-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7)) です"))
-def test_bce_values(learner, reference):
+@cases(five=reference_loss("binary_cross_entropy", YP_BCE, YT_BCE))
+def test_bce_values(learner, expected):
     """binary_cross_entropy of five predictions"""
-    yp, yt = np.array([0.9, 0.2, 0.6, 0.4, 0.99]), np.array([1.0, 0.0, 1.0, 1.0, 0.0])
-    expect_close(learner.module("losses").binary_cross_entropy(yp, yt),
-                 reference.module("losses").binary_cross_entropy(yp, yt), call="binary_cross_entropy(yp, yt)",
-                 inputs={"yp": yp, "yt": yt})
+    expect_close(learner.module("losses").binary_cross_entropy(YP_BCE, YT_BCE), expected["five"],
+                 call="binary_cross_entropy(yp, yt)", inputs={"yp": YP_BCE, "yt": YT_BCE})

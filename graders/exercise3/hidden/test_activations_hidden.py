@@ -4,7 +4,13 @@ import numpy as np
 from course.checks import CheckFailure, check, tr
 # pytest imports graders by their path under graders/ (--import-mode=importlib), so the public module's
 # helpers are importable here by that name.
-from exercise3.test_activations import expect_like_reference
+from exercise3.test_activations import expect_like_reference, reference_on
+
+X_STEP_MATRIX = np.array([[0.0, 1e-12, -1e-12], [5.0, 0.0, -5.0]])
+X_EXTREMES = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+X_GRAD_BATCH = np.array([[0.0, 4.0], [-4.0, 0.1]])
+X_LARGE_ROWS = np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -999.5]])
+X_ONE_ROW = np.array([[0.5, -1.0, 2.0, 0.0]])
 
 
 def expect_input_kept(learner, name, x):
@@ -19,42 +25,47 @@ def expect_input_kept(learner, name, x):
 
 @check("step.matrix", 1, hidden=True, ja="step_function: 2 次元、0 を含む", hint=tr(
     "np.array(x > 0, dtype=int) works for any shape", "np.array(x > 0, dtype=int) はどの形状でも使えます"))
-def test_step_matrix(learner, reference):
+@reference_on("step_function", X_STEP_MATRIX)
+def test_step_matrix(learner, expected):
     """step_function on a 2-D array with zeros keeps the shape"""
-    x = np.array([[0.0, 1e-12, -1e-12], [5.0, 0.0, -5.0]])
-    expect_like_reference(learner, reference, "step_function", x, dtype_kind="iu",
+    x = X_STEP_MATRIX
+    expect_like_reference(learner, expected, "step_function", x, dtype_kind="iu",
                           diagnose=lambda got: "step-zero-is-one" if np.any(np.asarray(got)[x == 0] == 1) else None)
 
 
 @check("sigmoid.extremes", 1, hidden=True, ja="sigmoid: ±1000 でも NaN にならない")
-def test_sigmoid_extremes(learner, reference):
+@reference_on("sigmoid", X_EXTREMES)
+def test_sigmoid_extremes(learner, expected):
     """sigmoid at ±50 and ±1000 is 0 or 1, never NaN"""
-    expect_like_reference(learner, reference, "sigmoid", np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0]))
+    expect_like_reference(learner, expected, "sigmoid", X_EXTREMES)
 
 
 @check("sigmoid_grad.batch", 1, hidden=True, ja="sigmoid_grad: 2 次元の入力",
        hint=tr("s = sigmoid(x); return s * (1 - s)", "s = sigmoid(x) として s * (1 - s) を返します"))
-def test_sigmoid_grad_batch(learner, reference):
+@reference_on("sigmoid_grad", X_GRAD_BATCH)
+def test_sigmoid_grad_batch(learner, expected):
     """sigmoid_grad on a 2-D array, 0.25 at x = 0"""
-    x = np.array([[0.0, 4.0], [-4.0, 0.1]])
-    expect_like_reference(learner, reference, "sigmoid_grad", x,
+    x = X_GRAD_BATCH
+    expect_like_reference(learner, expected, "sigmoid_grad", x,
                           diagnose=lambda got: "sigmoid-grad-of-output" if np.allclose(got, x * (1 - x)) else None)
 
 
 @check("softmax.batch_large", 1, hidden=True, ja="softmax: 行ごとに大きさの違う大きな値",
        hint=tr("subtract each row's own maximum (axis=-1, keepdims=True), not the maximum of the whole batch",
                "バッチ全体ではなく各行の最大値 (axis=-1, keepdims=True) を引きます"))
-def test_softmax_batch_large(learner, reference):
+@reference_on("softmax", X_LARGE_ROWS)
+def test_softmax_batch_large(learner, expected):
     """softmax of rows around +1000 and −1000 in one batch"""
-    x = np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -999.5]])
-    expect_like_reference(learner, reference, "softmax", x,
+    x = X_LARGE_ROWS
+    expect_like_reference(learner, expected, "softmax", x,
                           diagnose=lambda got: None if np.all(np.isfinite(got)) else "softmax-no-max-shift")
 
 
 @check("softmax.one_row_batch", 1, hidden=True, ja="softmax: 1 行のバッチ (形状 (1, 4))")
-def test_softmax_one_row(learner, reference):
+@reference_on("softmax", X_ONE_ROW)
+def test_softmax_one_row(learner, expected):
     """softmax of a (1, 4) batch keeps its shape"""
-    expect_like_reference(learner, reference, "softmax", np.array([[0.5, -1.0, 2.0, 0.0]]))
+    expect_like_reference(learner, expected, "softmax", X_ONE_ROW)
 
 
 @check("softmax.leaves_input", 1, hidden=True, ja="softmax: 引数の配列を書き換えない",
