@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -31,6 +32,17 @@ def _chosen(names):
         raise click.UsageError(str(exc.args[0]))
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _min_python(root: Path) -> str:
+    """The oldest Python the kit supports, from pyproject.toml's requires-python (">=3.11" gives "3.11")."""
+    import tomllib
+    spec = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    return re.search(r">=\s*(\d+\.\d+)", spec).group(1)
+
+
 @click.group()
 def gradescope():
     """Grade on Gradescope: `build` makes the autograder.zip to upload."""
@@ -44,8 +56,8 @@ def gradescope():
 def build(output, exercise_names, isolation):
     """Write autograder.zip: setup.sh, run_autograder and the kit (the chosen exercises' graders and solutions).
 
-    Upload it as a Gradescope "Zip file upload" autograder. setup.sh installs the kit into a Python >= 3.10
-    venv with the versions in constraints.txt. Learners submit their exercises/ folder, a zip of their
+    Upload it as a Gradescope "Zip file upload" autograder. setup.sh installs the kit into a venv of a Python
+    the kit supports (requires-python), with the versions in constraints.txt. Learners submit their exercises/ folder, a zip of their
     repository, or the module files alone (activations.py, ...). Exit status: 0 written, 2 usage error.
     """
     from course import paths
@@ -70,7 +82,10 @@ def build(output, exercise_names, isolation):
         for path in sorted(kit.rglob("*")):
             if path.is_file():
                 zf.write(path, path.relative_to(tmp).as_posix())
-        for name, text in (("setup.sh", template("gradescope/setup.sh", extras=extras, pip_options=pip_options)),
+        minimum = _min_python(root)
+        setup = template("gradescope/setup.sh", extras=extras, pip_options=pip_options, min_python=minimum,
+                         min_python_tuple=minimum.replace(".", ", "), deadsnakes=max(minimum, "3.11", key=_version))
+        for name, text in (("setup.sh", setup),
                            ("run_autograder", template("gradescope/run_autograder", exercises=args))):
             info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
             info.external_attr = 0o100755 << 16   # executable, as Gradescope runs them directly

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, while it builds the autograder image (the network is reachable then).
-# It installs the kit into a venv of a Python >= 3.10, with the versions the kit was tested with
-# (constraints.txt pins torch and NumPy), and checks the install before any submission arrives.
+# It installs the kit into a venv of a Python >= @MIN_PYTHON@ (the kit's requires-python), with the versions
+# the kit was tested with (constraints.txt pins torch and NumPy), and checks the install before any
+# submission arrives.
 # `setup.sh --print-python` only prints the interpreter it would use (to try an image out).
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -9,9 +10,9 @@ KIT="$ROOT/source/kit"
 
 find_python() {
     local candidate
-    for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+    for candidate in python3.14 python3.13 python3.12 python3.11 python3.10 python3; do
         if command -v "$candidate" >/dev/null &&
-           "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+           "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (@MIN_PYTHON_TUPLE@))' 2>/dev/null; then
             command -v "$candidate"
             return 0
         fi
@@ -20,7 +21,7 @@ find_python() {
 }
 
 if [ "${1:-}" = "--print-python" ]; then
-    find_python || { echo "no Python >= 3.10 on PATH" >&2; exit 1; }
+    find_python || { echo "no Python >= @MIN_PYTHON@ on PATH" >&2; exit 1; }
     exit 0
 fi
 
@@ -33,8 +34,8 @@ if ! PYTHON="$(find_python)"; then
     apt-get install -y -q software-properties-common
     add-apt-repository -y ppa:deadsnakes/ppa
     apt-get update -q
-    apt-get install -y -q python3.11 python3.11-venv
-    PYTHON="$(find_python)" || { echo "setup.sh: could not install a Python >= 3.10" >&2; exit 1; }
+    apt-get install -y -q python@DEADSNAKES@ python@DEADSNAKES@-venv
+    PYTHON="$(find_python)" || { echo "setup.sh: could not install a Python >= @MIN_PYTHON@" >&2; exit 1; }
 fi
 "$PYTHON" -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
