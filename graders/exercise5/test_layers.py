@@ -6,91 +6,114 @@ with a random upstream gradient ``dout``, and against the reference's backward.
 import numpy as np
 
 from course.checks import check, expect_close, tr
+from course.checks.cases import cases
 from course.checks.gradients import NUM_ATOL, NUM_RTOL, expect_gradients
+from exercise5.helpers import (activation_case, affine_case, check_activation, check_affine, check_softmax_loss,
+                               draw, learner_net, net_case, net_gradient_diagnosis, net_numerical_gradient,
+                               random_params, softmax_loss_case)
 
 RNG_SEED = 5
+MUL_ADD = {"x": np.array([2.0, -1.5, 0.5]), "y": np.array([3.0, 4.0, -2.0]), "dout": np.array([1.1, -0.7, 2.0])}
+RELU = {"x": np.array([[1.5, -0.5, 0.0], [0.0, 2.0, -3.0]]), "dout": np.array([[0.3, -1.2, 0.8], [-0.6, 1.1, 0.4]])}
+SIGMOID = draw(RNG_SEED, x=(2, 3), dout=(2, 3))
+AFFINE = draw(RNG_SEED + 1, x=(3, 4), W=(4, 2), b=(2,), dout=(3, 2))
+# An (N, C, H, W) batch: Affine flattens it, and dx must come back in its shape.
+AFFINE_IMAGES = draw(RNG_SEED + 6, x=(2, 3, 2, 2), W=(12, 3), b=(3,), dout=(2, 3))
+SOFTMAX = {**draw(RNG_SEED + 2, x=(3, 4), x2=(2, 4)), "t": np.array([0, 3, 1]), "t2": np.array([2, 0])}
+_net_rng = np.random.default_rng(RNG_SEED + 3)
+NET = {"params": random_params(_net_rng, (4, 5, 3)), "x": _net_rng.standard_normal((3, 4)), "t": np.array([2, 0, 1])}
+
+
+def mul_add_case(name):
+    """The reference layer ``name`` (MulLayer, AddLayer) on MUL_ADD: {"out", "dx", "dy"}."""
+    def compute(ref):
+        layer = getattr(ref.module("layers"), name)()
+        out = layer.forward(MUL_ADD["x"].copy(), MUL_ADD["y"].copy())
+        dx, dy = layer.backward(MUL_ADD["dout"].copy())
+        return {"out": out, "dx": dx, "dy": dy}
+    return compute
 
 
 @check("mul_add.backward", 1, ja="MulLayer と AddLayer: 順伝播と逆伝播",
        hint=tr("MulLayer.backward returns (dout*y, dout*x): each input gets the other one; AddLayer returns (dout, dout)",
                "MulLayer.backward は (dout*y, dout*x) を返します (相手の値を掛ける)。AddLayer は (dout, dout)"))
-def test_mul_add(learner, reference):
+@cases(MulLayer=mul_add_case("MulLayer"), AddLayer=mul_add_case("AddLayer"))
+def test_mul_add(learner, expected):
     """MulLayer and AddLayer pass the right gradients to both inputs"""
-    layers, ref_layers = learner.module("layers"), reference.module("layers")
-    x, y, dout = np.array([2.0, -1.5, 0.5]), np.array([3.0, 4.0, -2.0]), np.array([1.1, -0.7, 2.0])
+    layers = learner.module("layers")
+    x, y, dout = MUL_ADD["x"], MUL_ADD["y"], MUL_ADD["dout"]
     for name in ("MulLayer", "AddLayer"):
-        layer, ref = getattr(layers, name)(), getattr(ref_layers, name)()
+        layer, want = getattr(layers, name)(), expected[name]
         call = f"{name}().forward(x, y); backward(dout)"
         inputs = {"x": x, "y": y, "dout": dout}
-        expect_close(layer.forward(x, y), ref.forward(x, y), call=call, inputs=inputs, what="forward")
+        expect_close(layer.forward(x, y), want["out"], call=call, inputs=inputs, what="forward")
         dx, dy = layer.backward(dout)
-        ref_dx, ref_dy = ref.backward(dout)
-        expect_gradients({"dx": dx, "dy": dy}, {"dx": ref_dx, "dy": ref_dy}, call=call, inputs=inputs)
+        expect_gradients({"dx": dx, "dy": dy}, {"dx": want["dx"], "dy": want["dy"]}, call=call, inputs=inputs)
 
 
 @check("relu.backward", 1, ja="Relu: 逆伝播 (x ≤ 0 で勾配 0)",
        hint=tr("mask = (x <= 0) in forward; backward sets dout to 0 where the mask is True (x == 0 included)",
                "forward で mask = (x <= 0) を保存し、backward でマスクの位置の dout を 0 にします (x == 0 も含む)"))
-def test_relu(learner, reference, ex5):
+@cases(values=activation_case("Relu", RELU["x"], RELU["dout"]))
+def test_relu(learner, expected):
     """Relu passes dout only where x > 0 (gradient 0 at x == 0)"""
-    x = np.array([[1.5, -0.5, 0.0], [0.0, 2.0, -3.0]])
-    dout = np.array([[0.3, -1.2, 0.8], [-0.6, 1.1, 0.4]])
+    x, dout = RELU["x"], RELU["dout"]
     zeros = x == 0
 
     def diagnose(got):
         strict = np.where(x < 0, 0.0, dout)
         return "relu-mask-strict" if np.shape(got) == x.shape and np.allclose(got, strict) else None
     assert zeros.any()
-    ex5.check_activation(learner, reference, "Relu", x, dout, diagnose)
+    check_activation(learner, expected["values"], "Relu", x, dout, diagnose)
 
 
 @check("sigmoid.backward", 1, ja="Sigmoid: 逆伝播",
        hint=tr("keep the output y = sigmoid(x) in forward; backward returns dout * y * (1 - y)",
                "forward で出力 y を保存し、backward で dout * y * (1 - y) を返します"))
-def test_sigmoid(learner, reference, ex5):
+@cases(values=activation_case("Sigmoid", SIGMOID["x"], SIGMOID["dout"]))
+def test_sigmoid(learner, expected):
     """Sigmoid backward is dout·y(1−y) with y the forward output"""
-    rng = np.random.default_rng(RNG_SEED)
-    x, dout = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    x, dout = SIGMOID["x"], SIGMOID["dout"]
 
     def diagnose(got):
         return "sigmoid-backward-uses-x" if np.shape(got) == x.shape and np.allclose(got, dout * x * (1 - x)) else None
-    ex5.check_activation(learner, reference, "Sigmoid", x, dout, diagnose)
+    check_activation(learner, expected["values"], "Sigmoid", x, dout, diagnose)
 
 
 @check("affine.backward", 2, ja="Affine: 逆伝播 (dx, dW, db)",
        hint=tr("dx = dout @ W.T, dW = x.T @ dout (shaped like W), db = dout.sum(axis=0) (a sum, not a mean)",
                "dx = dout @ W.T、dW = x.T @ dout (W と同じ形状)、db = dout.sum(axis=0) (平均ではなく和)"))
-def test_affine(learner, reference, ex5):
-    """Affine backward gives dx, dW (shaped like W) and db (summed over the batch)"""
-    rng = np.random.default_rng(RNG_SEED + 1)
-    x, W, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal(2)
-    ex5.check_affine(learner, reference, x, W, b, rng.standard_normal((3, 2)))
+@cases(rows=affine_case(**AFFINE), images=affine_case(**AFFINE_IMAGES))
+def test_affine(learner, expected):
+    """Affine backward gives dx (shaped like x, also for an (N, C, H, W) batch), dW (shaped like W) and db
+    (summed over the batch)"""
+    check_affine(learner, expected["rows"], **AFFINE)
+    check_affine(learner, expected["images"], **AFFINE_IMAGES)
 
 
 @check("softmax_with_loss.backward", 2, ja="SoftmaxWithLoss: 損失と逆伝播 (y − t)/N",
        hint=tr("backward(dout=1) returns (y - t) / N with N the batch size",
                "backward(dout=1) は (y - t) / N を返します (N はバッチサイズ)"))
-def test_softmax_with_loss(learner, reference, ex5):
+@cases(batch=softmax_loss_case(SOFTMAX["x"], SOFTMAX["t"]))
+def test_softmax_with_loss(learner, expected):
     """SoftmaxWithLoss gives the batch-mean loss and (y − t)/N from backward()"""
-    rng = np.random.default_rng(RNG_SEED + 2)
-    ex5.check_softmax_loss(learner, reference, rng.standard_normal((3, 4)), np.array([0, 3, 1]),
-                           rng.standard_normal((2, 4)), np.array([2, 0]))
+    check_softmax_loss(learner, expected["batch"], **SOFTMAX)
 
 
 @check("two_layer_net.gradient", 2, ja="TwoLayerNet.gradient: 誤差逆伝播法の勾配",
        hint=tr("run loss(x, t), then backward through the layers in reverse order; return W1 b1 W2 b2 from the Affine layers' dW, db",
                "loss(x, t) の後、レイヤを逆順に backward し、Affine レイヤの dW, db を W1 b1 W2 b2 として返します"))
-def test_two_layer_net_gradient(learner, reference, ex5):
+@cases(net=net_case(**NET))
+def test_two_layer_net_gradient(learner, expected):
     """TwoLayerNet.gradient matches the numerical gradient of its loss and the reference"""
-    rng = np.random.default_rng(RNG_SEED + 3)
-    params = ex5.random_params(rng, (4, 5, 3))
-    x, t = rng.standard_normal((3, 4)), np.array([2, 0, 1])
-    net = ex5.learner_net(learner, reference, params, x, t)
+    params, x, t = NET["params"], NET["x"], NET["t"]
+    want = expected["net"]
+    net = learner_net(learner, params, x, t, want["loss"])
     call = "TwoLayerNet(4, 5, 3).gradient(x, t)"
-    numerical = ex5.net_numerical_gradient(learner, net, params, x, t)
+    numerical = net_numerical_gradient(learner, net, params, x, t)
     got = net.gradient(x, t)
-    diagnose = ex5.net_gradient_diagnosis(x.shape[0])
+    diagnose = net_gradient_diagnosis(x.shape[0])
     expect_gradients(got, numerical, numerical=numerical, call=call, inputs={"x": x, "t": t}, rtol=NUM_RTOL,
                      atol=NUM_ATOL, against="numerical", diagnose=diagnose)
-    expect_gradients(got, ex5.reference_net(reference, params).gradient(x, t), numerical=numerical, call=call,
-                     inputs={"x": x, "t": t}, diagnose=diagnose)
+    expect_gradients(got, want["gradient"], numerical=numerical, call=call, inputs={"x": x, "t": t},
+                     diagnose=diagnose)

@@ -2,42 +2,50 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, expect_close, tr
-from course.checks.gradients import NUM_ATOL, NUM_RTOL, expect_gradients
+from course.checks.cases import cases
+from course.checks.gradients import NUM_ATOL, NUM_RTOL, expect_gradients, remote_float
 from course.sandbox.remote import LearnerError
+from exercise5.helpers import (affine_case, check_affine, check_softmax_loss, draw, learner_net,
+                               net_gradient_diagnosis, net_numerical_gradient, random_params, reference_net,
+                               softmax_loss_case, write_params)
 
 RNG_SEED = 55
+AFFINE_4D = draw(RNG_SEED, x=(2, 2, 1, 3), W=(6, 2), b=(2,), dout=(2, 2))
+AFFINE_FOUR = draw(RNG_SEED + 1, x=(4, 3), W=(3, 3), b=(3,), dout=(4, 3))
+_rng = np.random.default_rng(RNG_SEED + 2)
+ONE_HOT = {"x": _rng.standard_normal((3, 4)), "labels": np.array([1, 3, 0]), "x2": _rng.standard_normal((2, 4)),
+           "x2_one_hot": _rng.standard_normal((2, 4))}
 
 
 @check("affine.input_4d", 1, hidden=True, ja="Affine: 4 次元の入力 (平らにして dx を元の形状に戻す)",
        hint=tr("flatten x to (N, -1) in forward, keep x.shape, and reshape dx back to it in backward",
                "forward で x を (N, -1) に変形し元の形状を保存、backward で dx をその形状に戻します"))
-def test_affine_4d(learner, reference, ex5):
+@cases(values=affine_case(**AFFINE_4D))
+def test_affine_4d(learner, expected):
     """Affine flattens an (N, C, H, W) input and returns dx in the input's shape"""
-    rng = np.random.default_rng(RNG_SEED)
-    x, W, b = rng.standard_normal((2, 2, 1, 3)), rng.standard_normal((6, 2)), rng.standard_normal(2)
-    ex5.check_affine(learner, reference, x, W, b, rng.standard_normal((2, 2)))
+    check_affine(learner, expected["values"], **AFFINE_4D)
 
 
 @check("affine.batch_of_four", 1, hidden=True, ja="Affine: バッチ 4 での dW, db",
        hint=tr("db = dout.sum(axis=0); dW = x.T @ dout", "db = dout.sum(axis=0)、dW = x.T @ dout"))
-def test_affine_batch_four(learner, reference, ex5):
+@cases(values=affine_case(**AFFINE_FOUR))
+def test_affine_batch_four(learner, expected):
     """Affine backward on a batch of 4 with a square W (a transposed dW shows in the values)"""
-    rng = np.random.default_rng(RNG_SEED + 1)
-    x, W, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 3)), rng.standard_normal(3)
-    ex5.check_affine(learner, reference, x, W, b, rng.standard_normal((4, 3)))
+    check_affine(learner, expected["values"], **AFFINE_FOUR)
 
 
 @check("softmax_with_loss.one_hot", 1, hidden=True, ja="SoftmaxWithLoss: one-hot の t",
        hint=tr("accept one-hot t too: t.argmax(axis=1) turns one-hot rows into labels",
                "one-hot の t にも対応します: t.argmax(axis=1) でラベルに変換できます"))
-def test_softmax_one_hot(learner, reference, ex5):
+@cases(labels=softmax_loss_case(ONE_HOT["x"], ONE_HOT["labels"]),
+       one_hot=softmax_loss_case(ONE_HOT["x"], np.eye(4)[ONE_HOT["labels"]]))
+def test_softmax_one_hot(learner, expected):
     """SoftmaxWithLoss gives the same loss and gradient for labels and for one-hot targets"""
-    rng = np.random.default_rng(RNG_SEED + 2)
-    x, labels = rng.standard_normal((3, 4)), np.array([1, 3, 0])
+    x, labels = ONE_HOT["x"], ONE_HOT["labels"]
     one_hot = np.eye(4)[labels]
-    ex5.check_softmax_loss(learner, reference, x, labels, rng.standard_normal((2, 4)), np.array([3, 2]))
+    check_softmax_loss(learner, expected["labels"], x, labels, ONE_HOT["x2"], np.array([3, 2]))
     try:
-        ex5.check_softmax_loss(learner, reference, x, one_hot, rng.standard_normal((2, 4)), np.eye(4)[[3, 2]])
+        check_softmax_loss(learner, expected["one_hot"], x, one_hot, ONE_HOT["x2_one_hot"], np.eye(4)[[3, 2]])
     except (CheckFailure, LearnerError) as exc:
         raise CheckFailure(tr("SoftmaxWithLoss works with labels but not with one-hot t",
                               "SoftmaxWithLoss がラベルでは動きますが one-hot の t では動きません"),
@@ -49,13 +57,13 @@ def test_softmax_one_hot(learner, reference, ex5):
 @check("two_layer_net.predict_accuracy", 1, hidden=True, ja="TwoLayerNet: predict と accuracy",
        hint=tr("predict returns the scores of the last Affine (no softmax); accuracy compares argmax with t",
                "predict は最後の Affine の出力 (softmax 前)、accuracy は argmax と t を比べます"))
-def test_predict_accuracy(learner, reference, ex5):
+def test_predict_accuracy(learner, reference):
     """TwoLayerNet.predict gives the scores and accuracy works with labels and one-hot t"""
     rng = np.random.default_rng(RNG_SEED + 3)
-    params = ex5.random_params(rng, (4, 6, 3), scale=1.0)
+    params = random_params(rng, (4, 6, 3), scale=1.0)
     x, t = rng.standard_normal((8, 4)), rng.integers(0, 3, 8)
-    net = ex5.learner_net(learner, reference, params, x, t)
-    ref = ex5.reference_net(reference, params)
+    ref = reference_net(reference, params)
+    net = learner_net(learner, params, x, t, ref.loss(x, t))
     expect_close(net.predict(x), ref.predict(x), call="net.predict(x)", inputs={"x": x})
     for one_hot, target in ((False, t), (True, np.eye(3)[t])):
         expect_close(net.accuracy(x, target), ref.accuracy(x, target),
@@ -66,16 +74,16 @@ def test_predict_accuracy(learner, reference, ex5):
 @check("two_layer_net.params_shared", 1, hidden=True, ja="TwoLayerNet: params とレイヤが同じ配列を共有",
        hint=tr("pass self.params['W1'] itself (not a copy) to Affine, so in-place updates reach the layer",
                "Affine には self.params['W1'] そのもの (コピーではなく) を渡し、その場の更新がレイヤに届くようにします"))
-def test_params_shared(learner, reference, ex5):
+def test_params_shared(learner, reference):
     """Updating net.params in place (as an optimizer does) changes what the net computes"""
     rng = np.random.default_rng(RNG_SEED + 4)
-    params = ex5.random_params(rng, (3, 4, 2))
+    params = random_params(rng, (3, 4, 2))
     x, t = rng.standard_normal((2, 3)), np.array([1, 0])
-    net = ex5.learner_net(learner, reference, params, x, t)
+    net = learner_net(learner, params, x, t, reference_net(reference, params).loss(x, t))
     stepped = {k: v - 0.5 * g for (k, v), g in zip(params.items(),
-                                                   ex5.reference_net(reference, params).gradient(x, t).values())}
-    ex5.write_params(net, stepped)
-    expect_close(ex5.scalar(learner, net.loss, x, t), ex5.reference_net(reference, stepped).loss(x, t),
+                                                   reference_net(reference, params).gradient(x, t).values())}
+    write_params(net, stepped)
+    expect_close(remote_float(learner, net.loss, x, t), reference_net(reference, stepped).loss(x, t),
                  call="net.params[key] -= lr * grads[key]; net.loss(x, t)", inputs={"x": x, "t": t},
                  diagnose=lambda got: "layers-copy-params")
 
@@ -83,13 +91,13 @@ def test_params_shared(learner, reference, ex5):
 @check("two_layer_net.numerical_gradient", 1, hidden=True, ja="TwoLayerNet.numerical_gradient",
        hint=tr("use numerical_gradient from common.py on lambda _: self.loss(x, t), once per parameter",
                "common.py の numerical_gradient を lambda _: self.loss(x, t) に対してパラメータごとに使います"))
-def test_numerical_gradient(learner, reference, ex5):
+def test_numerical_gradient(learner, reference):
     """TwoLayerNet.numerical_gradient matches the kit's central difference of the loss"""
     rng = np.random.default_rng(RNG_SEED + 5)
-    params = ex5.random_params(rng, (3, 4, 2))
+    params = random_params(rng, (3, 4, 2))
     x, t = rng.standard_normal((2, 3)), np.array([1, 0])
-    net = ex5.learner_net(learner, reference, params, x, t)
-    expected = ex5.net_numerical_gradient(learner, net, params, x, t)
+    net = learner_net(learner, params, x, t, reference_net(reference, params).loss(x, t))
+    expected = net_numerical_gradient(learner, net, params, x, t)
     expect_gradients(net.numerical_gradient(x, t), expected, numerical=expected, call="net.numerical_gradient(x, t)",
                      inputs={"x": x, "t": t}, rtol=NUM_RTOL, atol=NUM_ATOL, against="numerical",
-                     diagnose=ex5.net_gradient_diagnosis(x.shape[0]))
+                     diagnose=net_gradient_diagnosis(x.shape[0]))

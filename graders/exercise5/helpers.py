@@ -1,23 +1,40 @@
-"""Exercise 5 helpers shared by the public and hidden checks (as fixtures: graders import no siblings).
+"""Exercise 5 helpers shared by the public and hidden checks (``from exercise5.helpers import ...``).
 
 Every backward is checked twice: against the kit's own float64 central difference of the learner's forward
-(with a random upstream ``dout``), then against the reference's backward. Both failures carry the
-per-parameter table of :mod:`course.checks.gradients`.
+(with a random upstream ``dout``), then against the reference's backward, whose values are the check's cases
+(``*_case`` below: computed from the solution in the kit, shipped as data to learners). Both failures carry
+the per-parameter table of :mod:`course.checks.gradients`.
 """
-import itertools
-from types import SimpleNamespace
-
 import numpy as np
-import pytest
 
 from course.checks import CheckFailure, expect_close, tr
 from course.checks.gradients import (NUM_ATOL, NUM_RTOL, central_difference, expect_gradients, layer_gradient,
                                      ratio_is, remote_float)
 
 
-def affine_diagnosis(n):
-    """The named mistakes of an Affine backward on a batch of ``n``."""
+def draw(seed, **shapes):
+    """Standard normal arrays of ``shapes``, drawn in order from one seeded generator: a check's inputs."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.standard_normal(shape) for name, shape in shapes.items()}
+
+
+def affine_case(x, W, b, dout):
+    """The reference Affine(W, b) on x, then backward(dout): {"out", "dx", "dW", "db"}."""
+    def compute(ref):
+        layer = ref.module("layers").Affine(W.copy(), b.copy())
+        out = layer.forward(x.copy())
+        return {"out": out, "dx": layer.backward(dout.copy()), "dW": layer.dW, "db": layer.db}
+    return compute
+
+
+def affine_diagnosis(x):
+    """The named mistakes of an Affine backward on the input ``x``."""
+    n = x.shape[0]
+
     def diagnose(rows):
+        dx = rows["dx"]
+        if dx.problem == "shape" and x.ndim > 2 and np.shape(dx.got) == (n, x[0].size):
+            return "affine-dx-not-reshaped"
         if rows["dW"].transposed:
             return "dw-transposed"
         if ratio_is(rows["db"], 1 / n):
@@ -26,34 +43,43 @@ def affine_diagnosis(n):
     return diagnose
 
 
-def check_affine(learner, reference, x, W, b, dout):
-    """Affine forward against the reference, backward (dx, dW, db) against central differences and the reference."""
-    layers, ref_layers = learner.module("layers"), reference.module("layers")
+def check_affine(learner, want, x, W, b, dout):
+    """Affine forward against the reference (``want`` from :func:`affine_case`), backward (dx, dW, db) against
+    central differences and the reference."""
+    layers = learner.module("layers")
     call = f"Affine(W, b).forward(x); backward(dout)  (x {x.shape}, W {W.shape})"
     inputs = {"x": x, "W": W, "b": b, "dout": dout}
     layer = layers.Affine(W, b)
-    ref = ref_layers.Affine(W.copy(), b.copy())
-    expect_close(layer.forward(x), ref.forward(x.copy()), call=call, inputs=inputs, what="forward")
+    expect_close(layer.forward(x), want["out"], call=call, inputs=inputs, what="forward")
     got = {"dx": layer.backward(dout.copy()), "dW": layer.dW, "db": layer.db}
-    expected = {"dx": ref.backward(dout.copy()), "dW": ref.dW, "db": ref.db}
+    expected = {"dx": want["dx"], "dW": want["dW"], "db": want["db"]}
     numerical = {"dx": layer_gradient(lambda v: layers.Affine(W, b).forward(v), x, dout),
                  "dW": layer_gradient(lambda v: layers.Affine(v, b).forward(x), W, dout),
                  "db": layer_gradient(lambda v: layers.Affine(W, v).forward(x), b, dout)}
-    diagnose = affine_diagnosis(x.shape[0])
+    diagnose = affine_diagnosis(x)
     expect_gradients(got, numerical, numerical=numerical, call=call, inputs=inputs, rtol=NUM_RTOL, atol=NUM_ATOL,
                      against="numerical", diagnose=diagnose)
     expect_gradients(got, expected, numerical=numerical, call=call, inputs=inputs, diagnose=diagnose)
 
 
-def check_activation(learner, reference, name, x, dout, diagnose=None):
-    """A one-input layer (Relu, Sigmoid): forward against the reference, backward against both checks."""
-    cls, ref_cls = getattr(learner.module("layers"), name), getattr(reference.module("layers"), name)
+def activation_case(name, x, dout):
+    """The reference layer ``name`` (Relu, Sigmoid) on x, then backward(dout): {"out", "dx"}."""
+    def compute(ref):
+        layer = getattr(ref.module("layers"), name)()
+        return {"out": layer.forward(x.copy()), "dx": layer.backward(dout.copy())}
+    return compute
+
+
+def check_activation(learner, want, name, x, dout, diagnose=None):
+    """A one-input layer (Relu, Sigmoid): forward against the reference (``want`` from
+    :func:`activation_case`), backward against both checks."""
+    cls = getattr(learner.module("layers"), name)
     call = f"{name}().forward(x); backward(dout)"
     inputs = {"x": x, "dout": dout}
-    layer, ref = cls(), ref_cls()
-    expect_close(layer.forward(x), ref.forward(x.copy()), call=call, inputs=inputs, what="forward")
+    layer = cls()
+    expect_close(layer.forward(x), want["out"], call=call, inputs=inputs, what="forward")
     got = {"dx": layer.backward(dout.copy())}
-    expected = {"dx": ref.backward(dout.copy())}
+    expected = {"dx": want["dx"]}
     smooth = np.abs(x) > 1e-3      # a central difference across ReLU's kink is meaningless
     numerical = {"dx": layer_gradient(lambda v: cls().forward(v), x, dout)}
     expect_gradients({"dx": np.where(smooth, got["dx"], 0.0) if np.shape(got["dx"]) == x.shape else got["dx"]},
@@ -72,19 +98,27 @@ def softmax_loss_gradient(learner, x, t):
     return layer.backward(), central_difference(lambda v: remote_float(learner, cls().forward, v, t), x)
 
 
-def check_softmax_loss(learner, reference, x, t, x2, t2):
-    """SoftmaxWithLoss: loss against the reference, backward() (dout=1) against both checks.
+def softmax_loss_case(x, t):
+    """The reference SoftmaxWithLoss on (x, t), then backward(): {"loss", "dx"}."""
+    def compute(ref):
+        layer = ref.module("layers").SoftmaxWithLoss()
+        return {"loss": layer.forward(x.copy(), t.copy()), "dx": layer.backward()}
+    return compute
+
+
+def check_softmax_loss(learner, want, x, t, x2, t2):
+    """SoftmaxWithLoss: loss against the reference (``want`` from :func:`softmax_loss_case`), backward()
+    (dout=1) against both checks.
 
     A wrong gradient whose ratio to the right one is exactly N is checked again on a second batch size
     (x2, t2): only a ratio that follows N names the missing division.
     """
-    cls, ref_cls = learner.module("layers").SoftmaxWithLoss, reference.module("layers").SoftmaxWithLoss
+    cls = learner.module("layers").SoftmaxWithLoss
     call = "SoftmaxWithLoss().forward(x, t); backward()"
     inputs = {"x": x, "t": t}
-    ref = ref_cls()
-    expect_close(remote_float(learner, cls().forward, x, t), ref.forward(x.copy(), t.copy()), call=call, inputs=inputs,
+    expect_close(remote_float(learner, cls().forward, x, t), want["loss"], call=call, inputs=inputs,
                  what="loss", rtol=1e-9,
-                 diagnose=lambda got: "missing-batch-division" if np.isclose(got, x.shape[0] * ref.loss) else None)
+                 diagnose=lambda got: "missing-batch-division" if np.isclose(got, x.shape[0] * want["loss"]) else None)
     dx, numerical = softmax_loss_gradient(learner, x, t)
 
     def diagnose(rows):
@@ -96,7 +130,7 @@ def check_softmax_loss(learner, reference, x, t, x2, t2):
 
     expect_gradients({"dx": dx}, {"dx": numerical}, numerical={"dx": numerical}, call=call, inputs=inputs,
                      rtol=NUM_RTOL, atol=NUM_ATOL, against="numerical", diagnose=diagnose)
-    expect_gradients({"dx": dx}, {"dx": ref.backward()}, numerical={"dx": numerical}, call=call, inputs=inputs,
+    expect_gradients({"dx": dx}, {"dx": want["dx"]}, numerical={"dx": numerical}, call=call, inputs=inputs,
                      diagnose=diagnose)
 
 
@@ -107,31 +141,50 @@ def write_params(net, params):
         arrays.ref[key][()] = value
 
 
+def sizes_of(params):
+    """(input_size, hidden_size, output_size) of a TwoLayerNet's params."""
+    return params["W1"].shape[0], params["W1"].shape[1], params["W2"].shape[1]
+
+
 def reference_net(reference, params):
     """The reference TwoLayerNet holding ``params``."""
-    sizes = params["W1"].shape[0], params["W1"].shape[1], params["W2"].shape[1]
-    net = reference.module("two_layer_net").TwoLayerNet(*sizes)
+    net = reference.module("two_layer_net").TwoLayerNet(*sizes_of(params))
     for key, value in params.items():
         net.params[key][()] = value
     return net
 
 
-def learner_net(learner, reference, params, x, t):
-    """The learner's TwoLayerNet holding ``params``, after checking that its loss follows them.
+def net_case(params, x, t):
+    """The reference TwoLayerNet holding ``params`` on (x, t): {"loss", "gradient"}."""
+    def compute(ref):
+        net = reference_net(ref, params)
+        return {"loss": net.loss(x.copy(), t.copy()), "gradient": net.gradient(x.copy(), t.copy())}
+    return compute
 
-    A loss that matches the net's *initial* parameters instead means the layers hold copies of params.
-    """
-    sizes = params["W1"].shape[0], params["W1"].shape[1], params["W2"].shape[1]
-    net = learner.module("two_layer_net").TwoLayerNet(*sizes)
-    initial = net.params
+
+def layers_copy_params(learner, params, x, t):
+    """True when writing one of ``params`` into a new net's arrays leaves its loss exactly as it was: its
+    layers compute with copies of that array. Decided from the learner's own net alone."""
+    net = learner.module("two_layer_net").TwoLayerNet(*sizes_of(params))
+    before = remote_float(learner, net.loss, x, t)
+    for key, value in params.items():
+        net.ref.params.ref[key][()] = value
+        after = remote_float(learner, net.loss, x, t)
+        if after == before:
+            return True
+        before = after
+    return False
+
+
+def learner_net(learner, params, x, t, want_loss):
+    """The learner's TwoLayerNet holding ``params``, after checking that its loss is ``want_loss`` (the
+    reference's); when it is not, a net whose loss ignores a written array names ``layers-copy-params``."""
+    net = learner.module("two_layer_net").TwoLayerNet(*sizes_of(params))
     write_params(net, params)
-    expected = reference_net(reference, params).loss(x, t)
+    expected = want_loss
     got = remote_float(learner, net.loss, x, t)
     if not np.isclose(got, expected, rtol=1e-9):
-        # Layers that copied some of the arrays still compute with those arrays' initial values.
-        stale = [{k: initial[k] if k in keys else v for k, v in params.items()}
-                 for n in range(1, len(params) + 1) for keys in itertools.combinations(params, n)]
-        copied = any(np.isclose(got, reference_net(reference, p).loss(x, t), rtol=1e-9) for p in stale)
+        copied = layers_copy_params(learner, params, x, t)
         raise CheckFailure(tr("net.loss(x, t) does not follow the parameters written into net.params",
                               "net.params に書き込んだパラメータが net.loss(x, t) に反映されていません"),
                            call="net.params[key][...] = value; net.loss(x, t)", inputs={"x": x, "t": t},
@@ -171,13 +224,3 @@ def random_params(rng, sizes, scale=0.5):
     n_in, n_hidden, n_out = sizes
     return {"W1": scale * rng.standard_normal((n_in, n_hidden)), "b1": 0.1 * rng.standard_normal(n_hidden),
             "W2": scale * rng.standard_normal((n_hidden, n_out)), "b2": 0.1 * rng.standard_normal(n_out)}
-
-
-@pytest.fixture(scope="session")
-def ex5():
-    """The helpers above, for the checks in this folder and in hidden/."""
-    return SimpleNamespace(check_affine=check_affine, check_activation=check_activation,
-                           check_softmax_loss=check_softmax_loss, learner_net=learner_net,
-                           reference_net=reference_net, net_numerical_gradient=net_numerical_gradient,
-                           net_gradient_diagnosis=net_gradient_diagnosis, random_params=random_params,
-                           write_params=write_params, scalar=remote_float)
