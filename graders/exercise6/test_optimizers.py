@@ -3,9 +3,13 @@ short minimisation of f(x, y) = x²/20 + y²."""
 import numpy as np
 
 from course.checks import CheckFailure, check, tr
+from course.checks.cases import cases
+from exercise6.helpers import check_steps, problem, steps_cases
 
 RNG_SEED = 6
 SHAPES = {"W": (2, 3), "b": (3,)}
+# Every optimizer's check starts from the same params and gradients (one generator, drawn once).
+THREE_STEPS = problem(np.random.default_rng(RNG_SEED), SHAPES)
 HINTS = {
     "SGD": tr("params[key] -= lr * grads[key]", "params[key] -= lr * grads[key]"),
     "Momentum": tr("v = momentum*v - lr*g; p += v, with one v per key kept across calls",
@@ -22,46 +26,51 @@ HINTS = {
 }
 
 
-def _three_steps(learner, reference, ex6, name):
-    rng = np.random.default_rng(RNG_SEED)
-    params0, grads = ex6.problem(rng, SHAPES)
-    ex6.check_steps(learner, reference, name, {}, params0, grads)
+def three_steps(name):
+    """The cases of optimizer ``name``'s check: THREE_STEPS with its default hyperparameters."""
+    return cases(**steps_cases(name, {}, *THREE_STEPS))
 
 
 @check("sgd.steps", 1, ja="SGD: 3 ステップ後のパラメータ", hint=HINTS["SGD"])
-def test_sgd_steps(learner, reference, ex6):
+@three_steps("SGD")
+def test_sgd_steps(learner, expected):
     """SGD with its default learning rate moves W and b like the reference over three steps"""
-    _three_steps(learner, reference, ex6, "SGD")
+    check_steps(learner, expected, "SGD", {}, *THREE_STEPS)
 
 
 @check("momentum.steps", 1, ja="Momentum: 3 ステップ後のパラメータ", hint=HINTS["Momentum"])
-def test_momentum_steps(learner, reference, ex6):
+@three_steps("Momentum")
+def test_momentum_steps(learner, expected):
     """Momentum with its defaults moves W and b like the reference over three steps"""
-    _three_steps(learner, reference, ex6, "Momentum")
+    check_steps(learner, expected, "Momentum", {}, *THREE_STEPS)
 
 
 @check("nesterov.steps", 1, ja="Nesterov: 3 ステップ後のパラメータ", hint=HINTS["Nesterov"])
-def test_nesterov_steps(learner, reference, ex6):
+@three_steps("Nesterov")
+def test_nesterov_steps(learner, expected):
     """Nesterov with its defaults moves W and b like the reference over three steps"""
-    _three_steps(learner, reference, ex6, "Nesterov")
+    check_steps(learner, expected, "Nesterov", {}, *THREE_STEPS)
 
 
 @check("adagrad.steps", 1, ja="AdaGrad: 3 ステップ後のパラメータ", hint=HINTS["AdaGrad"])
-def test_adagrad_steps(learner, reference, ex6):
+@three_steps("AdaGrad")
+def test_adagrad_steps(learner, expected):
     """AdaGrad with its default learning rate moves W and b like the reference over three steps"""
-    _three_steps(learner, reference, ex6, "AdaGrad")
+    check_steps(learner, expected, "AdaGrad", {}, *THREE_STEPS)
 
 
 @check("rmsprop.steps", 1, ja="RMSprop: 3 ステップ後のパラメータ", hint=HINTS["RMSprop"])
-def test_rmsprop_steps(learner, reference, ex6):
+@three_steps("RMSprop")
+def test_rmsprop_steps(learner, expected):
     """RMSprop with its defaults moves W and b like the reference over three steps"""
-    _three_steps(learner, reference, ex6, "RMSprop")
+    check_steps(learner, expected, "RMSprop", {}, *THREE_STEPS)
 
 
 @check("adam.steps", 2, ja="Adam: 3 ステップ後のパラメータ", hint=HINTS["Adam"])
-def test_adam_steps(learner, reference, ex6):
+@three_steps("Adam")
+def test_adam_steps(learner, expected):
     """Adam with its defaults moves W and b like the reference over three steps"""
-    _three_steps(learner, reference, ex6, "Adam")
+    check_steps(learner, expected, "Adam", {}, *THREE_STEPS)
 
 
 # lr per optimizer as in DLFS's comparison on this function; 60 steps reach f < 0.05 from (−7, 2).

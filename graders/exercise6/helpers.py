@@ -1,18 +1,19 @@
-"""Exercise 6 helpers shared by the public and hidden checks (as fixtures: graders import no siblings).
+"""Exercise 6 helpers shared by the public and hidden checks (``from exercise6.helpers import ...``).
 
 An optimizer is graded by the parameters' change after k steps (not its internal state), against the
-reference run on the same gradients. When the change is wrong, what it matches names the mistake: a
-constant ratio to the right step (3.162 for Adam without bias correction, −1 for a flipped momentum sign),
-NaN at the first Adam step (t used before the increment), or the reference re-run with its state reset
-every call, shared by all keys, or with ε inside the square root.
+reference run on the same gradients (the case ``right`` of :func:`steps_cases`). When the change is wrong,
+what it matches names the mistake: a constant ratio to the right step (3.162 for Adam without bias
+correction, −1 for a flipped momentum sign), NaN at the first Adam step (t used before the increment), ε
+inside the square root, or the reference replayed with its state reset every call or shared by all keys
+(cases ``reset`` and ``shared``). State shared by keys of different shapes makes the learner's own update
+raise (broadcasting); the same optimizer on :data:`PROBE`, whose keys share one shape, then names it.
 """
-from types import SimpleNamespace
-
 import numpy as np
-import pytest
 
 from course.checks import CheckFailure, tr
+from course.checks.cases import which_mistake
 from course.checks.gradients import expect_gradients
+from course.sandbox.remote import LearnerError
 
 EPS = 1e-7
 STATEFUL = ("Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")
@@ -49,6 +50,36 @@ def _kw(kwargs):
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
+def problem(rng, shapes, grad_scale=1.0, steps=3):
+    """Starting params and a gradient for each step (O(1) by default; 1e-4 shows where ε sits)."""
+    params0 = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    grads = [{k: grad_scale * (rng.standard_normal(s) + np.sign(rng.standard_normal(s)))
+              for k, s in shapes.items()} for _ in range(steps)]
+    return params0, grads
+
+
+# Two keys of one shape: an optimizer whose state is shared by all keys runs here and shows it.
+PROBE = problem(np.random.default_rng(606), {"W1": (2, 2), "W2": (2, 2)})
+
+
+def steps_cases(name, kwargs, params0, grads_seq, prefix=""):
+    """The cases for grading optimizer ``name`` on one problem (names start with ``prefix``): the
+    reference's params after each step, and, for a stateful optimizer over several steps, the replays of
+    its state reset at every call and shared by all keys (on the problem itself when its keys share one
+    shape, else on :data:`PROBE`)."""
+    def replay(mode, problem_=(params0, grads_seq)):
+        return lambda ref: reference_run(ref, name, kwargs, *problem_, mode)
+
+    computes = {f"{prefix}right": replay("right")}
+    if name in STATEFUL and len(grads_seq) > 1:
+        computes[f"{prefix}reset"] = replay("reset")
+        if len({v.shape for v in params0.values()}) == 1:
+            computes[f"{prefix}shared"] = replay("shared")
+        else:
+            computes[f"{prefix}probe.shared"] = replay("shared", PROBE)
+    return computes
+
+
 def reference_run(reference, name, kwargs, params0, grads_seq, mode="right"):
     """The reference optimizer's params after each step; ``mode`` "reset" or "shared" re-creates a mistake."""
     cls = getattr(reference.module("optimizers"), name)
@@ -83,14 +114,10 @@ def eps_inside_first_step(name, kwargs, g):
     return None
 
 
-def _matches(states, other):
-    return all(np.allclose(s[k], o[k], rtol=1e-6, atol=1e-12) for s, o in zip(states, other) for k in s)
-
-
-def diagnosis(reference, name, kwargs, params0, grads_seq, got_states):
+def diagnosis(expected, prefix, name, kwargs, params0, grads_seq, got_states):
     """The named mistake that explains the learner's parameters after each step, or None."""
     first = {k: got_states[0][k] - params0[k] for k in params0}
-    right = reference_run(reference, name, kwargs, params0, grads_seq)
+    right = expected[f"{prefix}right"]
     if name == "Adam" and any(not np.isfinite(v).all() for v in first.values()):
         return "adam-t-before-increment"
     ratios = [np.vdot(first[k], right[0][k] - params0[k]) / np.vdot(right[0][k] - params0[k],
@@ -104,37 +131,43 @@ def diagnosis(reference, name, kwargs, params0, grads_seq, got_states):
     inside = {k: eps_inside_first_step(name, kwargs, grads_seq[0][k]) for k in params0}
     if not first_right and all(v is not None and np.allclose(first[k], v, rtol=1e-6, atol=1e-15) for k, v in inside.items()):
         return "eps-inside-sqrt"
-    if len(grads_seq) > 1 and name in STATEFUL:
-        if _matches(got_states, reference_run(reference, name, kwargs, params0, grads_seq, "reset")):
-            return "optimizer-state-reset"
-        shapes = {v.shape for v in params0.values()}
-        if len(shapes) == 1 and _matches(got_states,
-                                         reference_run(reference, name, kwargs, params0, grads_seq, "shared")):
-            return "optimizer-state-shared"
-    return None
+    variants = {code: expected[f"{prefix}{case}"] for code, case in
+                (("optimizer-state-reset", "reset"), ("optimizer-state-shared", "shared")) if f"{prefix}{case}" in expected}
+    return which_mistake(got_states, variants)
 
 
-def check_steps(learner, reference, name, kwargs, params0, grads_seq):
-    """Grade the parameters' change after every step against the reference, naming the mistake if known."""
-    got = learner_run(learner, name, kwargs, params0, grads_seq)
-    want = reference_run(reference, name, kwargs, params0, grads_seq)
+def shared_state_failure(learner, expected, prefix, name, kwargs, error):
+    """A CheckFailure naming optimizer-state-shared when the learner's update raised (state of one key's
+    shape used for another) and, on :data:`PROBE`, moves like the reference with one state for all keys."""
+    case = f"{prefix}probe.shared"
+    if case not in expected or not error.is_a("ValueError"):
+        return None
+    try:
+        got = learner_run(learner, name, kwargs, *PROBE)
+    except (LearnerError, CheckFailure):
+        return None
+    if which_mistake(got, {"optimizer-state-shared": expected[case]}) is None:
+        return None
+    return CheckFailure(tr(f"{name}.update fails when the keys have different shapes: one state is shared by all "
+                           f"keys", f"キーごとに形状が違うと {name}.update が失敗します: 状態が全キーで共有されています"),
+                        call=f"{name}({_kw(kwargs)}).update(params, grads)", error=str(error).splitlines()[0],
+                        diagnosis="optimizer-state-shared")
+
+
+def check_steps(learner, expected, name, kwargs, params0, grads_seq, prefix=""):
+    """Grade the parameters' change after every step against the reference (the cases of
+    :func:`steps_cases` with ``prefix``), naming the mistake if known."""
+    try:
+        got = learner_run(learner, name, kwargs, params0, grads_seq)
+    except LearnerError as exc:
+        failure = shared_state_failure(learner, expected, prefix, name, kwargs, exc)
+        if failure is None:
+            raise
+        raise failure from None
+    want = expected[f"{prefix}right"]
     for step, (g, w) in enumerate(zip(got, want), start=1):
         expect_gradients({f"Δ{k}": g[k] - params0[k] for k in g}, {f"Δ{k}": w[k] - params0[k] for k in w},
                          call=f"{name}({_kw(kwargs)}).update(params, grads)  ×{step}", title=TITLE,
                          inputs={f"grads[{k!r}] at step 1": v for k, v in grads_seq[0].items()},
-                         diagnose=lambda rows: diagnosis(reference, name, kwargs, params0, grads_seq, got))
+                         diagnose=lambda rows: diagnosis(expected, prefix, name, kwargs, params0, grads_seq, got))
 
-
-def problem(rng, shapes, grad_scale=1.0, steps=3):
-    """Starting params and a gradient for each step (O(1) by default; 1e-4 shows where ε sits)."""
-    params0 = {k: rng.standard_normal(s) for k, s in shapes.items()}
-    grads = [{k: grad_scale * (rng.standard_normal(s) + np.sign(rng.standard_normal(s)))
-              for k, s in shapes.items()} for _ in range(steps)]
-    return params0, grads
-
-
-@pytest.fixture(scope="session")
-def ex6():
-    """The helpers above, for the checks in this folder and in hidden/."""
-    return SimpleNamespace(check_steps=check_steps, problem=problem, learner_run=learner_run,
-                           reference_run=reference_run, STATEFUL=STATEFUL)
