@@ -38,10 +38,12 @@ def matches(got, value, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -
     return g.shape == v.shape and bool(np.allclose(g, v, rtol=rtol, atol=atol))
 
 
-def which_mistake(got, variants: dict, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL):
-    """The code of the first variant (``{code: what the reference with that mistake gives}``) that ``got``
-    matches, or None: the one way the graders name a mistake by replaying it."""
-    return next((code for code, value in variants.items() if matches(got, value, rtol=rtol, atol=atol)), None)
+def which_mistake(got, variants, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL):
+    """The code of the first variant that ``got`` matches, or None: the one way the graders name a mistake by
+    replaying it. ``variants`` is ``{code: what the reference with that mistake gives}``, or ``(code, value)``
+    pairs when several replays stand for one code (each learning rate a learner might have typed)."""
+    pairs = variants.items() if isinstance(variants, dict) else variants
+    return next((code for code, value in pairs if matches(got, value, rtol=rtol, atol=atol)), None)
 
 
 def _numeric_sequence(value) -> bool:

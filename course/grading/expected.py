@@ -47,9 +47,9 @@ class Expected:
     def __contains__(self, case: str) -> bool:
         return case in self._computes
 
-    def get_all(self, cases) -> dict:
-        """``{case: value}`` for each of ``cases`` (e.g. a diagnosis's variants)."""
-        return {case: self[case] for case in cases}
+    def cases(self) -> list[str]:
+        """The names of the check's cases, in declaration order."""
+        return list(self._computes)
 
 
 class LiveSource:

@@ -3,15 +3,27 @@ one step of a training loop."""
 import torch
 
 from course.checks import CheckFailure, check, expect_close, tr
+from course.checks.cases import cases
+from exercise8.helpers import (check_linear_regression, expect_detached, expect_grad_of, expect_train_step,
+                               regression_cases, train_step_cases, train_step_problem)
 
 # ch03 of 最短コースでわかるPyTorch: heights and weights, centred as the book does.
 BOOK_XY = torch.tensor([[166, 58.7], [176, 75.7], [171, 62.1], [173, 70.4], [169, 60.1]], dtype=torch.float64)
+BOOK_X, BOOK_Y = BOOK_XY[:, 0] - BOOK_XY[:, 0].mean(), BOOK_XY[:, 1] - BOOK_XY[:, 1].mean()
+GRAD_OF_X = torch.linspace(-3, 3, 7, dtype=torch.float64).reshape(7, 1).repeat(1, 2)
+LINEAR = [("Linear", 3, 1)]
+LINEAR_PROBLEM = train_step_problem(LINEAR, 8, (6, 3))
+
+
+def softplus_tanh(torch_module):
+    """tanh(softplus(x)) as a module of ``torch_module`` (torch here, or the learner's)."""
+    return torch_module.nn.Sequential(torch_module.nn.Softplus(), torch_module.nn.Tanh())
 
 
 @check("quadratic_with_grad.book", 1, ja="quadratic_with_grad: 本の例 (x = -2 … 2)",
        hint=tr("x = x.detach().clone().requires_grad_(True); y = 2 * x**2 + 2; y.sum().backward()",
                "x = x.detach().clone().requires_grad_(True); y = 2 * x**2 + 2; y.sum().backward()"))
-def test_quadratic_book(learner, graders):
+def test_quadratic_book(learner):
     """quadratic_with_grad gives y = 2x² + 2 and dy/dx = 4x on the book's grid, detached"""
     x = torch.arange(-2, 2.1, 0.25)
     call = "quadratic_with_grad(torch.arange(-2, 2.1, 0.25))"
@@ -21,20 +33,18 @@ def test_quadratic_book(learner, graders):
                            call=call, got=repr(got)[:200])
     expect_close(got[0].detach(), 2 * x ** 2 + 2, call=call, inputs={"x": x}, what="y", rtol=1e-6)
     expect_close(got[1].detach(), 4 * x, call=call, inputs={"x": x}, what="dy/dx", rtol=1e-6)
-    graders.expect_detached(got, call)
+    expect_detached(got, call)
 
 
 @check("grad_of.composite", 1, ja="grad_of: 合成関数の勾配、呼び出し側の x はそのまま",
        hint=tr("work on x.detach().clone().requires_grad_(True), then torch.autograd.grad(f(x).sum(), x)",
                "x.detach().clone().requires_grad_(True) に対して torch.autograd.grad(f(x).sum(), x) を使います"))
-def test_grad_of_composite(learner, graders):
+@cases(composite=lambda ref: ref.module("torch_basics").grad_of(softplus_tanh(torch), GRAD_OF_X.clone()))
+def test_grad_of_composite(learner, expected):
     """grad_of differentiates tanh(softplus(x)) by autograd and leaves the caller's x and its .grad alone"""
-    nn_l = learner.module("torch").nn
-    f = nn_l.Sequential(nn_l.Softplus(), nn_l.Tanh())
-    x = torch.linspace(-3, 3, 7, dtype=torch.float64).reshape(7, 1).repeat(1, 2)
-    xv = x.clone().requires_grad_(True)
-    xv.grad = torch.full_like(x, 7.0)
-    graders.expect_grad_of(learner, f, torch.nn.Sequential(torch.nn.Softplus(), torch.nn.Tanh()), xv,
+    xv = GRAD_OF_X.clone().requires_grad_(True)
+    xv.grad = torch.full_like(GRAD_OF_X, 7.0)
+    expect_grad_of(learner, softplus_tanh(learner.module("torch")), expected["composite"], xv,
                    "grad_of(nn.Sequential(nn.Softplus(), nn.Tanh()), x)")
 
 
@@ -43,18 +53,17 @@ def test_grad_of_composite(learner, graders):
                "B -= lr*B.grad; then W.grad.zero_(), B.grad.zero_(); record loss.item()",
                "各エポック: loss = ((W*x + B - y)**2).mean(); loss.backward(); torch.no_grad() の中で "
                "W -= lr*W.grad, B -= lr*B.grad; そのあと W.grad.zero_(), B.grad.zero_(); loss.item() を記録"))
-def test_fit_linear_regression_book(learner, graders):
+@cases(**regression_cases(BOOK_X, BOOK_Y))
+def test_fit_linear_regression_book(learner, expected):
     """fit_linear_regression follows the reference trajectory on the book's centred data (lr 0.001, 500 epochs)"""
-    x, y = BOOK_XY[:, 0] - BOOK_XY[:, 0].mean(), BOOK_XY[:, 1] - BOOK_XY[:, 1].mean()
-    graders.linear_regression(learner, x, y)
+    check_linear_regression(learner, expected, BOOK_X, BOOK_Y)
 
 
 @check("train_step.linear", 1, ja="train_step: 1 ステップ (古い勾配が残ったモデル)",
        hint=tr("optimizer.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); optimizer.step(); "
                "return loss.item()", "optimizer.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); "
                "optimizer.step(); return loss.item()"))
-def test_train_step_linear(learner, graders):
+@cases(**train_step_cases(LINEAR, LINEAR_PROBLEM, "SGD", {"lr": 0.1}, "MSELoss", steps=1))
+def test_train_step_linear(learner, expected):
     """train_step does one SGD step on nn.Linear(3, 1) with MSE, starting from stale gradients"""
-    torch.manual_seed(8)
-    graders.expect_train_step(learner, torch.nn.Linear(3, 1), "SGD", {"lr": 0.1}, "MSELoss",
-                              torch.randn(6, 3), torch.randn(6, 1), steps=1)
+    expect_train_step(learner, expected, LINEAR, LINEAR_PROBLEM, "SGD", {"lr": 0.1}, "MSELoss", steps=1)
