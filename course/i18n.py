@@ -12,6 +12,11 @@ def tr(en: str, ja: str) -> dict:
     return {"en": en, "ja": ja}
 
 
+def is_text(value) -> bool:
+    """True for a text in both languages (what :func:`tr` makes), as opposed to data that is a dict."""
+    return isinstance(value, dict) and value.keys() == set(LANGS)
+
+
 def pick(text, lang: str) -> str:
     """The ``lang`` version of ``text`` (a plain string is the same in both languages)."""
     if text is None:

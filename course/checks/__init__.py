@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.checks.compare import ATOL, RTOL, Comparison, compare, constant_ratio, describe, fmt
-from course.i18n import LABELS, pick, tr
+from course.checks.compare import ATOL, RTOL, Comparison, compare, constant_ratio, describe, fmt, fmt_pair
+from course.i18n import LABELS, is_text, pick, tr
 
 __all__ = ["check", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare", "constant_ratio",
            "describe", "fmt", "tr", "RTOL", "ATOL", "Comparison"]
@@ -49,12 +49,17 @@ def hint_ladder(hint) -> tuple:
 class CheckFailure(AssertionError):
     """A check's verdict "failed", with what the learner needs: the call, expected vs got, a diagnosis."""
 
-    def __init__(self, summary, *, call: str = "", inputs: dict | None = None, expected=None, got=None,
-                 error: str = "", diagnosis: str | None = None, hint=None, details: dict | None = None):
+    def __init__(self, summary, *, call="", inputs=None, expected=None, got=None,
+                 error="", diagnosis: str | None = None, hint=None, details: dict | None = None,
+                 atol: float = 0.0):
+        """``summary``, ``call``, ``error`` and an ``expected`` or ``got`` that is a text are a string or a
+        ``tr`` pair; ``inputs`` is a dict, or a list of ``(name, value)`` pairs where a name is a ``tr`` pair.
+        Numbers are written with the digits that show their difference, values nearer zero than ``atol / 2``
+        as 0."""
         super().__init__(pick(summary, "en"))
         self.summary, self.call, self.inputs = summary, call, inputs or {}
         self.expected, self.got, self.error = expected, got, error
-        self.diagnosis, self.hint, self.details = diagnosis, hint, details or {}
+        self.diagnosis, self.hint, self.details, self.atol = diagnosis, hint, details or {}, atol
 
     def render(self, lang: str) -> str:
         """The failure as text lines in ``lang``."""
@@ -64,15 +69,20 @@ class CheckFailure(AssertionError):
             lines.append(f"{pick(LABELS[label], lang)}: {value}")
 
         if self.call:
-            row("call", self.call)
-        for name, value in self.inputs.items():
-            lines.append(f"  {name} = {fmt(value)}")
+            row("call", pick(self.call, lang))
+        for name, value in self.inputs.items() if isinstance(self.inputs, dict) else self.inputs:
+            lines.append(f"  {pick(name, lang)} = {fmt(value)}")
+        if any(isinstance(v, str) or is_text(v) for v in (self.expected, self.got)):
+            expected, got = (pick(v, lang) if isinstance(v, str) or is_text(v) else fmt(v)
+                             for v in (self.expected, self.got))
+        else:
+            expected, got = fmt_pair(self.expected, self.got, atol=self.atol)
         if self.expected is not None:
-            row("expected", self.expected if isinstance(self.expected, str) else fmt(self.expected))
+            row("expected", expected)
         if self.got is not None:
-            row("got", self.got if isinstance(self.got, str) else fmt(self.got))
+            row("got", got)
         if self.error:
-            row("error", self.error)
+            row("error", pick(self.error, lang))
         return "\n".join(lines)
 
 
@@ -119,7 +129,7 @@ def expect_close(got, expected, *, call: str = "", inputs: dict | None = None, r
         return
     label = f"{what}: " if what else ""
     raise CheckFailure(tr(f"{label}wrong values", f"{label}値が違います"), call=call, inputs=inputs,
-                       expected=expected, got=arr, error=cmp.summary(),
+                       expected=expected, got=arr, error=cmp.summary(), atol=atol,
                        diagnosis=diagnose(arr) if diagnose else None,
                        details={"max_abs_error": cmp.max_abs, "relative_error": cmp.rel,
                                 "worst_index": cmp.worst_index, "expected_at": cmp.expected_at,
