@@ -4,6 +4,7 @@ Values and gradients are compared with the kit's float64 oracle (rtol 1e-9)."""
 import numpy as np
 
 from course.checks import check, tr
+from exercise7.helpers import Graph, check_graph, random_graph, reuse_probe
 
 RNG_SEED = 7
 
@@ -13,30 +14,30 @@ RNG_SEED = 7
                "(define __radd__, __rsub__, __rmul__, __rtruediv__)",
                "各演算は結果を .data に持つ新しい Value を返します。数値が左右どちらにあっても動くように "
                "__radd__ などの反射演算子も定義します"))
-def test_operations(learner, ex7):
+def test_operations(learner):
     """Every operation of Value gives the right data and local gradient"""
     for op, a, b in (("+", 1.5, -0.5), ("-", 1.5, -0.5), ("*", 1.5, -0.5), ("/", 1.5, -0.5), ("**", 1.5, 3.0),
                      ("exp", 0.3, None), ("log", 2.5, None), ("tanh", -0.4, None), ("relu", 1.2, None),
                      ("relu", -1.2, None)):
-        g = ex7.Graph([a] if b is None or op == "**" else [a, b])
+        g = Graph([a] if b is None or op == "**" else [a, b])
         g.add(op, 0, b if op == "**" else (None if b is None else 1))
-        ex7.check_graph(learner, g)
+        check_graph(learner, g)
     for op, const in (("+", 2.0), ("-", 2.0), ("*", 2.0), ("/", 2.0)):
-        g = ex7.Graph([0.8])
+        g = Graph([0.8])
         g.add(op, const, 0)      # reflected: const op Value
-        ex7.check_graph(learner, g)
+        check_graph(learner, g)
 
 
 @check("value.grad_accumulates", 1, ja="Value: 2 回使われたノードの勾配を足し合わせる",
        hint=tr("in every _backward use +=, never =: a node used twice receives two contributions",
                "_backward では = ではなく += を使います。2 回使われたノードには 2 つの寄与が届きます"))
-def test_reused_node(learner, ex7):
+def test_reused_node(learner):
     """A node used twice (a * a, a + a, and across operations) gets the sum of both contributions"""
-    g = ex7.Graph([1.5, -0.5])
+    g = Graph([1.5, -0.5])
     sq = g.add("*", 0, 0)
     twice = g.add("+", 1, 1)
     g.add("+", g.add("*", sq, 1), twice)
-    ex7.check_graph(learner, g, diagnose=lambda rows: ex7.reuse_probe(learner))
+    check_graph(learner, g, diagnose=lambda rows: reuse_probe(learner))
 
 
 @check("value.diamond", 1, ja="Value: ひし形のグラフ (トポロジカル順)",
@@ -44,21 +45,21 @@ def test_reused_node(learner, ex7):
                "reverse: every node must have its full gradient before passing it on",
                "グラフのトポロジカル順 (子が親より先) を作り、その逆順で _backward を呼びます。"
                "各ノードは勾配がすべて揃ってから次へ伝えます"))
-def test_diamond(learner, ex7):
+def test_diamond(learner):
     """A node feeding two paths of different lengths gets both contributions (topological order)"""
-    g = ex7.Graph([0.7])
+    g = Graph([0.7])
     b = g.add("*", 0, 2.0)
     c = g.add("*", b, 3.0)
     d = g.add("tanh", c)
     g.add("+", b, d)
-    ex7.check_graph(learner, g, diagnose=lambda rows: ex7.reuse_probe(learner))
+    check_graph(learner, g, diagnose=lambda rows: reuse_probe(learner))
 
 
 @check("value.random_graphs", 2, ja="Value: ランダムな式のグラフ",
        hint=tr("compare with a hand calculation on the failing node; check the local derivative of each operation",
                "失敗したノードを手計算と比べ、各演算の局所的な微分を確認します"))
-def test_random_graphs(learner, ex7):
+def test_random_graphs(learner):
     """Random expressions (reused nodes, constants, pow, exp/log/tanh/relu) give the oracle's values and gradients"""
     rng = np.random.default_rng(RNG_SEED)
     for _ in range(5):
-        ex7.check_graph(learner, ex7.random_graph(rng), diagnose=lambda rows: ex7.reuse_probe(learner))
+        check_graph(learner, random_graph(rng), diagnose=lambda rows: reuse_probe(learner))

@@ -2,6 +2,7 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, tr
+from exercise7.helpers import Graph, check_graph, random_graph, reuse_probe
 
 RNG_SEED = 77
 # Deep enough to need a correct order over many nodes, shallow enough for a recursive topological sort
@@ -29,22 +30,22 @@ def test_grad_initial(learner):
 
 @check("value.deep_chain", 1, hidden=True, ja=f"Value: 深さ {CHAIN_DEPTH} の鎖",
        hint=tr("visit every node once in reverse topological order", "各ノードをトポロジカル順の逆に一度ずつ処理します"))
-def test_deep_chain(learner, ex7):
+def test_deep_chain(learner):
     """A chain hundreds of operations deep, with a shortcut from the input to the end"""
-    g = ex7.Graph([0.3])
+    g = Graph([0.3])
     node = 0
     for i in range(CHAIN_DEPTH):
         node = g.add("tanh", g.add("+", g.add("*", node, 1.2), 0.05)) if i % 3 == 0 else g.add("*", node, 1.001)
     g.add("+", node, 0)
-    ex7.check_graph(learner, g, read=[0, len(g.values) - 1])
+    check_graph(learner, g, read=[0, len(g.values) - 1])
 
 
 @check("value.random_graphs_large", 2, hidden=True, ja="Value: 大きめのランダムなグラフ",
        hint=tr("check each operation's local derivative and that gradients accumulate with +=",
                "各演算の局所的な微分と、勾配を += で足し合わせていることを確認します"))
-def test_random_graphs_large(learner, ex7):
+def test_random_graphs_large(learner):
     """Bigger random expressions with more reuse give the oracle's values and gradients"""
     rng = np.random.default_rng(RNG_SEED)
     for _ in range(6):
-        ex7.check_graph(learner, ex7.random_graph(rng, n_leaves=3, n_steps=40),
-                        diagnose=lambda rows: ex7.reuse_probe(learner))
+        check_graph(learner, random_graph(rng, n_leaves=3, n_steps=40),
+                        diagnose=lambda rows: reuse_probe(learner))

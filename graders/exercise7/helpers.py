@@ -1,4 +1,5 @@
-"""Exercise 7 helpers: expression graphs built both through the learner's ``Value`` and by a float64 oracle.
+"""Exercise 7 helpers (``from exercise7.helpers import ...``): expression graphs built both through the
+learner's ``Value`` and by a float64 oracle.
 
 A graph is a list of steps over numbered nodes. The learner's graph is built through the sandbox proxies
 (operators on proxies are forwarded: ``a * b``, ``2 + a``, ``a ** 2``, ``a.exp()``); the oracle computes the
@@ -6,10 +7,8 @@ same values and, visiting the nodes in reverse creation order (always a topologi
 No torch here: importing it would cost seconds per submission.
 """
 import math
-from types import SimpleNamespace
 
 import numpy as np
-import pytest
 
 from course.checks.gradients import expect_gradients
 
@@ -195,8 +194,3 @@ def random_graph(rng, n_leaves=4, n_steps=20, consts=True):
         out = g.add("+", out, i)
     return g
 
-
-@pytest.fixture(scope="session")
-def ex7():
-    """The helpers above, for the checks in this folder and in hidden/."""
-    return SimpleNamespace(Graph=Graph, check_graph=check_graph, reuse_probe=reuse_probe, random_graph=random_graph)
