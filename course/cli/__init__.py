@@ -3,6 +3,7 @@ so ``course check exercise1`` pays for NumPy and pytest but never for torch or n
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 

@@ -45,6 +45,10 @@ def explain(exercise, path, layer, show_all, picture, lang):
     if ex.id != "exercise5":
         raise click.UsageError("course explain draws the layers of exercise5 (the graders of exercises 6 and 7 "
                                "already show the per-parameter table: course check exercise6)")
+    if picture:
+        from course import environment
+        if not environment.has("matplotlib"):           # before any work: one line, not a traceback at the end
+            raise click.ClickException(environment.missing("matplotlib", lang))
     folder = (paths.find_exercises_dir(path) if path else paths.find_learner_copy()) / ex.id
     if not folder.is_dir():
         raise click.UsageError(f"{folder} not found")

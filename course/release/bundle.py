@@ -18,12 +18,17 @@ from pathlib import Path
 
 from course import paths, planted, registry
 from course.grading.run import grade_exercise
-from course.release import expected, leaks
+from course.release import expected, leaks, learner, notebooks, wheel
 
 # Instructor-only parts of the package: they need the solutions, nbgrader or the other graders' tools.
-INSTRUCTOR_ONLY = ("planted.py", "demo.py", "release", "report", "nbgrader", "export", "batch", "store",
-                   "cli/grade.py", "cli/release.py", "cli/report.py", "cli/nbgrader.py", "cli/demo.py",
-                   "cli/gradescope.py", "cli/classroom.py")
+INSTRUCTOR_ONLY = ("planted.py", "demo.py", "release", "report", "export", "batch", "store",
+                   "templates/classroom", "templates/gradescope")
+# Folders of which only some modules are the learner's, named here so that a command or module added later
+# stays instructor-only until it is listed: the learner commands, and of nbgrader's part only what the
+# released notebooks' cells call inside the learner's kernel.
+LEARNER_ONLY_THESE = {"cli": ("__init__.py", "options.py", "check.py", "init.py", "watch.py", "hint.py",
+                              "mistakes.py", "explain.py"),
+                      "nbgrader": ("__init__.py", "cell.py")}
 ALWAYS_IGNORED = ("__pycache__", "*.pyc", "*.pyo", "planted.toml", ".pytest_cache")
 
 
@@ -62,9 +67,23 @@ def _copy_package(dest: Path) -> None:
 
     def ignore(folder, names):
         dropped = set(shutil.ignore_patterns(*ALWAYS_IGNORED)(folder, names))
+        kept = LEARNER_ONLY_THESE.get(Path(folder).relative_to(src).as_posix())
+        if kept is not None:
+            dropped |= {n for n in names if n not in kept}
         return dropped | {n for n in names if Path(folder, n) in skip}
 
     shutil.copytree(src, dest / "course", ignore=ignore)
+
+
+def _refuse_uncommitted(kit: Path, exercise_ids: list[str]) -> None:
+    try:
+        changed = learner.uncommitted(kit, exercise_ids)
+    except LookupError as exc:
+        raise ReleaseError(f"cannot tell whether exercises/ is committed: {exc}; pass --allow-dirty to release "
+                           f"the files as they are") from None
+    if changed:
+        raise ReleaseError("exercises/ has uncommitted changes, which would ship to every learner (a filled-in "
+                           "stub?):\n  " + "\n  ".join(changed[:20]) + "\ncommit or undo them, or pass --allow-dirty")
 
 
 def _record(exercise: registry.Exercise, bundle: Path, work: Path) -> ExerciseReport:
@@ -86,8 +105,15 @@ def _record(exercise: registry.Exercise, bundle: Path, work: Path) -> ExerciseRe
     return report
 
 
-def build(out: Path, exercise_ids: list[str] | None = None, *, force: bool = False) -> list[ExerciseReport]:
-    """Write the learner bundle to ``out``; raise :class:`ReleaseError` (and leave ``out`` alone) if it is wrong."""
+def build(out: Path, exercise_ids: list[str] | None = None, *, force: bool = False, allow_dirty: bool = False,
+          wheel_url: str | None = None) -> list[ExerciseReport]:
+    """Write the learner bundle to ``out``; raise :class:`ReleaseError` (and leave ``out`` alone) if it is wrong.
+
+    ``out`` gets the folder form (``course/``, ``graders/``, ``exercises/``, a pyproject for ``pip install -e``),
+    the learner README, ``notebooks/exerciseN.ipynb`` and ``dist/<wheel>``, the one-command install.
+    ``wheel_url`` is where the instructor will publish the wheel (the README and the notebooks' install cell
+    name it; default: the wheel's file name). The stubs must be committed unless ``allow_dirty``.
+    """
     out = Path(out).resolve()
     kit = paths.kit_root()
     if out.exists() and any(out.iterdir()) and not force:
@@ -98,13 +124,17 @@ def build(out: Path, exercise_ids: list[str] | None = None, *, force: bool = Fal
     gradable = [ex for ex in chosen if paths.graders_dir(ex.id).is_dir() and paths.solutions_dir(ex.id).is_dir()]
     if not gradable:
         raise ReleaseError("no gradable exercise (one needs graders/exerciseN and solutions/exerciseN)")
+    if not allow_dirty:
+        _refuse_uncommitted(kit, [ex.id for ex in gradable])
+    wheel_ref = wheel_url or wheel.wheel_name()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         _copy_package(staging)
-        for name in ("pyproject.toml", "README.md", "constraints.txt"):
-            if (kit / name).is_file():
-                shutil.copy2(kit / name, staging / name)
+        text = learner.readme(wheel_ref)
+        for readme in (staging / "README.md", staging / "course" / "templates" / "learner" / "README.md"):
+            readme.write_text(text, encoding="utf-8")          # `course init` copies the second one
+        (staging / "pyproject.toml").write_text(learner.pyproject(), encoding="utf-8")
         for ex in gradable:
             if (kit / "exercises" / ex.id).is_dir():
                 shutil.copytree(kit / "exercises" / ex.id, staging / "exercises" / ex.id,
@@ -121,6 +151,9 @@ def build(out: Path, exercise_ids: list[str] | None = None, *, force: bool = Fal
         problems += leaks.scan(staging, [ex.id for ex in gradable])
         if problems:
             raise ReleaseError("the bundle was not written:\n  " + "\n  ".join(problems))
+        # Made from what the scan passed: the notebooks hold the stubs, the wheel the scanned files.
+        notebooks.write_notebooks(gradable, staging / "exercises", staging / "notebooks", wheel_ref)
+        wheel.build_wheel(staging, staging / "dist")
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
