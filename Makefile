@@ -8,8 +8,8 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-	$(PY) -m pip install -q -c constraints.txt -e '.[torch,instructor,dev]' 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import course, torch, nbgrader"
+	$(PY) -m pip install -q -c constraints.txt -e '.[torch,instructor,dev,cluster]' 2>&1 | grep -v "is ignored" || true
+	$(PY) -c "import course, torch, nbgrader, distributed"
 	touch $@
 
 demo: $(VENV)/.installed  ## grade the bundled sample class end to end

@@ -11,14 +11,19 @@ from course import __version__, paths
 _ENGINE = ("checks", "mistakes", "grading", "sandbox", "result.py", "i18n.py")
 
 
+def files_of(root: Path) -> list[tuple[str, Path]]:
+    """The files under ``root`` that a result depends on, as (relative name, path), in a fixed order: every
+    file but Python's bytecode caches (the sandbox copies the same ones)."""
+    root = Path(root)
+    if root.is_file():
+        return [(root.name, root)]
+    return [(p.relative_to(root).as_posix(), p) for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+
+
 def _feed(digest, root: Path) -> None:
     """Add every file under ``root`` (name and bytes, in a fixed order) to ``digest``."""
-    root = Path(root)
-    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-    for path in files:
-        if "__pycache__" in path.parts or path.suffix == ".pyc":
-            continue
-        rel = path.relative_to(root).as_posix() if path != root else path.name
+    for rel, path in files_of(root):
         data = path.read_bytes()
         digest.update(f"{rel}\0{len(data)}\0".encode())
         digest.update(data)

@@ -1,21 +1,25 @@
 """Grading many submissions in parallel and storing each exercise's result as soon as it is graded.
 
-The unit of work is one (learner, exercise) pair, so a class of few learners still fills every worker. Workers
-are processes from a fork server that has imported the grading engine once; each runs
-:func:`course.grading.run.grade_exercise`, which starts the learner's own sandboxed process, so a worker never
-runs learner code either. The parent alone writes the store, one committed row per graded exercise.
+The unit of work is one (learner, exercise) pair, so a class of few learners still fills every worker.
+:func:`grade_class` decides which units need grading (the store's hashes), hands them to a runner and, as the
+only writer, stores each result as it streams back. Two runners exist: :class:`LocalPool` (worker processes on
+this machine) and :class:`course.batch.cluster.DaskRunner` (the workers of a Dask cluster). Either way a worker
+runs :func:`grade_unit`, which starts the learner's own sandboxed process, so a worker never runs learner code.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import select
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from course import registry
 from course.batch.discover import Submission
@@ -43,6 +47,28 @@ class Settings:
         return (self.lang, self.device, self.timeout, self.memory_gib)
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One exercise of one learner to grade, with the hashes its stored result will carry."""
+
+    learner: str
+    exercise: str
+    exercises_dir: Path
+    content_hash: str
+    graders_hash: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A unit the kit could not grade (a dead worker, a kit bug): why, in a sentence. Never stored."""
+
+    why: str
+
+
+class RunnerError(Exception):
+    """A runner cannot start: the machines it grades on cannot be reached or started."""
+
+
 @dataclass
 class Outcome:
     """What a batch run did: the results in submission order and how many exercises it graded or reused."""
@@ -53,12 +79,32 @@ class Outcome:
     errors: list[str] = field(default_factory=list)   # exercises the kit could not grade (not stored)
 
 
+def grade_unit(exercises_dir: str, exercise_id: str, settings: Settings) -> dict:
+    """Grade one exercise of one submission in a worker; the result crosses back as its JSON form."""
+    from course.grading.limits import exercise_limits
+    from course.grading.run import grade_exercise
+
+    exercise = registry.get(exercise_id)
+    result = grade_exercise(Path(exercises_dir), exercise, lang=settings.lang, device=settings.device,
+                            limits=exercise_limits(exercise, settings.timeout, settings.memory_gib),
+                            hide=[Path(h) for h in settings.hide])
+    return result.to_dict()
+
+
+def kit_error(exercise_id: str, why: str) -> ExerciseResult:
+    """The result of an exercise the kit failed to grade: one error check that says so."""
+    return ExerciseResult(id=exercise_id, checks=[CheckResult(
+        id="grader.internal", status="error", score=0.0, max_score=0.0,
+        message=f"the kit could not grade this exercise (not your code's fault; it will be regraded): {why}")])
+
+
 def _worker_init(parent: int) -> None:
-    # Ctrl-C is the parent's to handle. A worker's parent process is multiprocessing's fork server, which
-    # outlives a `course grade` killed with SIGKILL (the workers hold its liveness pipe), so each worker
-    # watches the grading process itself and exits with it; its sandbox fork server dies with the worker.
+    # Ctrl-C is the parent's to handle. A worker watches the grading process and exits with it, even when
+    # `course grade` is killed with SIGKILL (nothing else would end it); its sandbox fork servers die with it.
+    # The grading engine (pytest, the result model) is imported now, while the pool starts, not in the first unit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="exit-with-parent").start()
+    import course.grading.run  # noqa: F401
 
 
 def _exit_with(pid: int) -> None:
@@ -80,42 +126,72 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _grade_task(exercises_dir: str, exercise_id: str, settings: Settings) -> dict:
-    """Grade one exercise of one submission in a worker; the result crosses back as its JSON form."""
-    from pathlib import Path
+class LocalPool:
+    """Runs units in ``jobs`` worker processes on this machine.
 
-    from course.grading.limits import exercise_limits
-    from course.grading.run import grade_exercise
+    Workers are started with ``spawn``: a fresh interpreter each, whose only channel to this process is the
+    pipe it was started with. (multiprocessing's ``forkserver`` would save the imports, but it listens on a
+    pathname socket in /tmp that any local user can connect to and have it fork code of their choosing.)
+    A unit whose worker died is tried again in a new pool, up to ``_ATTEMPTS`` times.
+    """
 
-    exercise = registry.get(exercise_id)
-    result = grade_exercise(Path(exercises_dir), exercise, lang=settings.lang, device=settings.device,
-                            limits=exercise_limits(exercise, settings.timeout, settings.memory_gib),
-                            hide=[Path(h) for h in settings.hide])
-    return result.to_dict()
+    def __init__(self, jobs: int = 1):
+        self.jobs = jobs
 
+    def __enter__(self):
+        return self
 
-def _kit_error(exercise_id: str, why: str) -> ExerciseResult:
-    """The result of an exercise the kit failed to grade: one error check that says so."""
-    return ExerciseResult(id=exercise_id, checks=[CheckResult(
-        id="grader.internal", status="error", score=0.0, max_score=0.0,
-        message=f"the kit could not grade this exercise (not your code's fault; it will be regraded): {why}")])
+    def __exit__(self, *exc):
+        return None
 
+    def _executor(self, units: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=max(1, min(self.jobs, units)),
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init, initargs=(os.getpid(),))
 
-def _executor(jobs: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["course.grading.run"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
-                               initargs=(os.getpid(),))
+    def run(self, units: list[Unit], settings: Settings) -> Iterator[tuple[Unit, dict | Failure]]:
+        """Each unit with its result's JSON form (or a :class:`Failure`), in the order they finish."""
+        attempts = {id(u): 0 for u in units}
+        todo = list(units)
+        while todo:
+            retry = []
+            with self._executor(len(todo)) as pool:
+                running = {pool.submit(grade_unit, str(u.exercises_dir), u.exercise, settings): u for u in todo}
+                try:
+                    while running:
+                        done, _ = wait(running, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            unit = running.pop(future)
+                            try:
+                                yield unit, future.result()
+                            except BrokenProcessPool:
+                                attempts[id(unit)] += 1
+                                if attempts[id(unit)] < _ATTEMPTS:
+                                    retry.append(unit)
+                                else:
+                                    yield unit, Failure("the grading worker died")
+                            except Exception as exc:  # a kit bug in one exercise must not stop the class
+                                yield unit, Failure(f"{type(exc).__name__}: {exc}")
+                except BaseException:
+                    # Interrupted (or the consumer stopped): what is stored stays stored; stop the workers
+                    # without waiting for them.
+                    for future in running:
+                        future.cancel()
+                    for proc in list(getattr(pool, "_processes", {}).values()):
+                        proc.kill()
+                    raise
+            todo = retry
 
 
 def grade_class(submissions: list[Submission], exercises: list[registry.Exercise], store: ResultStore, *,
-                settings: Settings = Settings(), jobs: int = 1, force: bool = False, progress=None) -> Outcome:
+                settings: Settings = Settings(), jobs: int = 1, force: bool = False, progress=None,
+                runner=None) -> Outcome:
     """Grade every exercise of every submission, reusing stored results whose hashes still match.
 
-    ``progress`` (optional) gets ``start(total, done)``, ``finished(result)`` for each completed submission.
-    Returns the results in ``submissions`` order, each with the exercises in ``exercises`` order.
+    ``runner`` grades the units (default: a :class:`LocalPool` of ``jobs`` processes); this process alone
+    writes ``store``, one committed row per graded exercise. ``progress`` (optional) gets ``start(total,
+    done)``, ``finished(result)`` for each completed submission. Returns the results in ``submissions``
+    order, each with the exercises in ``exercises`` order.
     """
     ids = [e.id for e in exercises]
     got: dict[str, dict[str, ExerciseResult]] = {s.learner: {} for s in submissions}
@@ -123,14 +199,14 @@ def grade_class(submissions: list[Submission], exercises: list[registry.Exercise
     todo = []
     for sub in submissions:
         for ex in exercises:
-            ch = content_hash(sub.exercises_dir / ex.id)
-            gh = graders_hash(ex.id, settings.key())
-            stored = None if force else store.lookup(sub.learner, ex.id, ch, gh)
+            unit = Unit(sub.learner, ex.id, sub.exercises_dir, content_hash(sub.exercises_dir / ex.id),
+                        graders_hash(ex.id, settings.key()))
+            stored = None if force else store.lookup(sub.learner, ex.id, unit.content_hash, unit.graders_hash)
             if stored is not None:
                 got[sub.learner][ex.id] = stored
                 outcome.reused += 1
             else:
-                todo.append((sub, ex.id, ch, gh))
+                todo.append(unit)
 
     def assemble(learner: str) -> SubmissionResult:
         return SubmissionResult(submission=learner, exercises=[got[learner][i] for i in ids])
@@ -138,45 +214,19 @@ def grade_class(submissions: list[Submission], exercises: list[registry.Exercise
     if progress:
         progress.start(len(submissions), [assemble(s.learner) for s in submissions if len(got[s.learner]) == len(ids)])
 
-    def record(task, result: ExerciseResult, stored: bool) -> None:
-        sub, ex_id, ch, gh = task
-        if stored:
-            store.put(sub.learner, result, ch, gh)
-        got[sub.learner][ex_id] = result
-        if progress and len(got[sub.learner]) == len(ids):
-            progress.finished(assemble(sub.learner))
-
-    attempts = {id(t): 0 for t in todo}
-    while todo:
-        retry = []
-        with _executor(max(1, min(jobs, len(todo)))) as pool:
-            running = {pool.submit(_grade_task, str(t[0].exercises_dir), t[1], settings): t for t in todo}
-            try:
-                while running:
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        task = running.pop(future)
-                        try:
-                            record(task, ExerciseResult.from_dict(future.result()), stored=True)
-                            outcome.graded += 1
-                        except BrokenProcessPool:
-                            attempts[id(task)] += 1
-                            if attempts[id(task)] < _ATTEMPTS:
-                                retry.append(task)
-                            else:
-                                record(task, _kit_error(task[1], "the grading worker died"), stored=False)
-                                outcome.errors.append(f"{task[0].learner}/{task[1]}: the grading worker died")
-                        except Exception as exc:  # a kit bug in one exercise must not stop the class
-                            why = f"{type(exc).__name__}: {exc}"
-                            record(task, _kit_error(task[1], why), stored=False)
-                            outcome.errors.append(f"{task[0].learner}/{task[1]}: {why}")
-            except BaseException:
-                # Interrupted: what is stored stays stored; stop the workers without waiting for them.
-                for future in running:
-                    future.cancel()
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.kill()
-                raise
-        todo = retry
+    if todo:
+        with contextlib.ExitStack() as stack:
+            runner = stack.enter_context(runner or LocalPool(jobs))
+            for unit, answer in stack.enter_context(contextlib.closing(runner.run(todo, settings))):
+                if isinstance(answer, Failure):
+                    result = kit_error(unit.exercise, answer.why)
+                    outcome.errors.append(f"{unit.learner}/{unit.exercise}: {answer.why}")
+                else:
+                    result = ExerciseResult.from_dict(answer)
+                    store.put(unit.learner, result, unit.content_hash, unit.graders_hash)
+                    outcome.graded += 1
+                got[unit.learner][unit.exercise] = result
+                if progress and len(got[unit.learner]) == len(ids):
+                    progress.finished(assemble(unit.learner))
     outcome.results = [assemble(s.learner) for s in submissions]
     return outcome

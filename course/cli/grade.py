@@ -65,6 +65,27 @@ def _gradebook(results, url: str, assignment: str) -> None:
     write_gradebook(results, url, assignment=assignment)
 
 
+def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises, progress):
+    """The Dask runner for ``--scheduler`` (None: the local pool), checked before anything is graded."""
+    if scheduler is None:
+        if shared_fs:
+            raise click.UsageError("--shared-fs goes with --scheduler (local grading reads the folders directly)")
+        return None
+    if jobs is not None:
+        raise click.UsageError("--jobs sizes the local pool; with --scheduler the cluster's workers grade "
+                               "(local:N starts N of them)")
+    try:
+        from course.batch.cluster import ClusterError, DaskRunner
+    except ImportError as exc:
+        raise click.UsageError(f"--scheduler needs Dask ({exc}); install it with "
+                               f"pip install 'dl-course-kit[cluster]'") from None
+    try:
+        return DaskRunner(scheduler, shared_fs=shared_fs, torch=any(e.torch for e in exercises),
+                          say=lambda line: progress.console.print(line, markup=False))
+    except ClusterError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @click.command(epilog="""\b
 Exit status:
   0    every exercise was graded (whatever the scores)
@@ -104,12 +125,18 @@ Exit status:
               help="What to print: a score table, the JSON array, Gradescope's results.json (one submission), "
                    "GitHub Classroom's report, or the gradebook-import CSV of Canvas or Moodle.")
 @click.option("--output", "-o", default="-", show_default=True, help="Where --format goes ('-': stdout).")
+@click.option("--scheduler", default=None, metavar="ADDRESS|local:N",
+              help="Grade on a Dask cluster instead of --jobs local processes: the address of a running scheduler "
+                   "(tcp://HOST:8786), or local:N for a LocalCluster of N workers started here. Needs "
+                   "pip install 'dl-course-kit[cluster]'; see docs/scaling.md.")
+@click.option("--shared-fs", is_flag=True,
+              help="With --scheduler: the workers see the submissions at the same paths, so units carry no files.")
 @lang_option
 @timeout_option
 @memory_option
 @device_option
 def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment, json_path, junit_path, csv_path,
-          due, late_penalty, gradebook_url, fmt, output, lang, timeout, memory, device):
+          due, late_penalty, gradebook_url, fmt, output, scheduler, shared_fs, lang, timeout, memory, device):
     """Grade submissions with every check, public and hidden.
 
     Each FOLDER is a submission (a learner's exercises/ folder or a folder holding one; its name is the
@@ -122,7 +149,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     from course import registry
     from course.batch.discover import DiscoveryError, discover
     from course.batch.discover import submission_folders
-    from course.batch.pool import Settings, grade_class
+    from course.batch.pool import RunnerError, Settings, grade_class
     from course.batch.progress import ClassProgress
     from course.export.lateness import LatenessError
     from course.store import ResultStore, StoreError
@@ -141,8 +168,11 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
                         hide=tuple(str(p) for p in submission_folders(submissions)))
     try:
         with store, ClassProgress() as progress:
+            runner = _cluster(scheduler, shared_fs, jobs, chosen, progress)
             outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or os.cpu_count() or 1,
-                                  force=force, progress=progress)
+                                  force=force, progress=progress, runner=runner)
+    except RunnerError as exc:     # the cluster asked for cannot be reached
+        raise click.UsageError(str(exc))
     except KeyboardInterrupt:
         click.echo(f"interrupted; finished results are in {store_path}, run the same command to resume",
                    err=True)
