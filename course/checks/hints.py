@@ -7,6 +7,7 @@ the solutions and shows exactly what the grader's author wrote beside the check.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -44,6 +45,7 @@ class _LadderCollector:
             self.titles[kw["id"]] = tr(doc, kw.get("ja") or doc)
 
 
+@functools.lru_cache(maxsize=None)
 def ladders(exercise: str) -> tuple[dict[str, tuple], dict[str, dict]]:
     """({check id: rungs}, {check id: title}) of the public checks of ``exercise``, in the graders' order."""
     graders = paths.graders_dir(exercise)
