@@ -19,6 +19,8 @@ COMMANDS = {
     "mistakes": "course.cli.mistakes:mistakes",
     "demo": "course.cli.demo:demo",
     "report": "course.cli.report:report",
+    "feedback": "course.cli.feedback:feedback",
+    "similarity": "course.cli.similarity:similarity",
     "release": "course.cli.release:release",
     "nbgrader": "course.cli.nbgrader:nbgrader",
     "gradescope": "course.cli.gradescope:gradescope",
@@ -73,6 +75,8 @@ Instructors:  course grade CLASS_DIR --jobs 2 --json results.json
               course nbgrader init DIR    an nbgrader course graded by the kit
               course gradescope build     autograder.zip;  course classroom: a workflow
               course release OUT          the learner package (wheel, folder, notebooks)
+              course report results.json  class report, roster and feedback pages
+              course similarity CLASS     pairs of submissions unusually alike
 """
 
 

@@ -49,6 +49,30 @@ class Timing:
 
 
 @dataclass
+class Points:
+    """Points scored out of points possible, summed over the class."""
+
+    score: float = 0.0
+    max_score: float = 0.0
+
+    @property
+    def fraction(self) -> float | None:
+        return self.score / self.max_score if self.max_score else None
+
+
+@dataclass
+class ExerciseView:
+    """One exercise across the class: public and hidden points apart, and each check's pass rate in order."""
+
+    id: str
+    public: Points = field(default_factory=Points)
+    hidden: Points = field(default_factory=Points)
+    checks: list[Rate] = field(default_factory=list)
+    visibility: dict = field(default_factory=dict)     # check key -> "public" | "hidden"
+    isolation: set = field(default_factory=set)
+
+
+@dataclass
 class ClassStats:
     """Everything the report shows."""
 
@@ -58,6 +82,8 @@ class ClassStats:
     checks: list[Rate]
     mistakes: list[Mistake]      # most frequent first
     timings: list[Timing]        # slowest (mean) first
+    results: list[SubmissionResult] = field(default_factory=list)   # the roster, by learner id
+    views: list[ExerciseView] = field(default_factory=list)         # exercise order as graded
 
 
 def compute(results: list[SubmissionResult]) -> ClassStats:
@@ -91,4 +117,22 @@ def compute(results: list[SubmissionResult]) -> ClassStats:
     return ClassStats(learners=len(results), scores=scores, exercises=list(exercises.values()),
                       checks=sorted(checks.values(), key=lambda r: (r.rate, r.key)),
                       mistakes=sorted(mistakes.values(), key=lambda m: (-len(m.learners), -m.count, m.code)),
-                      timings=sorted(timings.values(), key=lambda t: -t.mean))
+                      timings=sorted(timings.values(), key=lambda t: -t.mean),
+                      results=sorted(results, key=lambda r: r.submission), views=_views(results, checks))
+
+
+def _views(results: list[SubmissionResult], checks: dict[str, Rate]) -> list[ExerciseView]:
+    views: dict[str, ExerciseView] = {}
+    for result in results:
+        for ex in result.exercises:
+            view = views.setdefault(ex.id, ExerciseView(ex.id))
+            view.isolation.add(ex.isolation or "unknown")
+            for check in ex.checks:
+                key = f"{ex.id}/{check.id}"
+                side = view.hidden if check.visibility == "hidden" else view.public
+                side.score += check.score
+                side.max_score += check.max_score
+                if key in checks and key not in view.visibility:
+                    view.visibility[key] = check.visibility
+                    view.checks.append(checks[key])
+    return list(views.values())
