@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course.checks import CheckFailure
-from course.checks.compare import as_float_array, constant_ratio, describe
+from course.checks.compare import SCALAR_DIGITS, as_float_array, constant_ratio, describe, digits_to_differ, number
 from course.i18n import pick, tr
 
 # Step of the kit's central differences: in float64 the truncation and rounding errors balance near 1e-5
@@ -136,8 +136,8 @@ def compare_gradients(got: dict, expected: dict, *, numerical: dict | None = Non
             for name, exp in expected.items()}
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None or (isinstance(value, float) and np.isnan(value)) else f"{value:.6g}"
+def _num(value: float | None, digits: int = SCALAR_DIGITS) -> str:
+    return "-" if value is None or (isinstance(value, float) and np.isnan(value)) else number(value, digits)
 
 
 def table(rows: dict[str, GradientRow], lang: str) -> str:
@@ -151,8 +151,11 @@ def table(rows: dict[str, GradientRow], lang: str) -> str:
             lines.append([r.name, str(r.shape), "-", "-", "-", "-", got, "-"])
             continue
         idx = "-" if r.worst_index is None else str(list(r.worst_index))
-        lines.append([r.name, str(r.shape), f"{r.max_abs:.3g}", f"{r.rel:.3g}", idx, _num(r.at(r.expected)),
-                      _num(r.at(r.got)), _num(r.at(r.numerical))])
+        expected, got = r.at(r.expected), r.at(r.got)
+        # As many digits as it takes to see the expected and the returned value differ.
+        digits = SCALAR_DIGITS if expected is None or got is None else digits_to_differ(expected, got)
+        lines.append([r.name, str(r.shape), f"{r.max_abs:.3g}", f"{r.rel:.3g}", idx, _num(expected, digits),
+                      _num(got, digits), _num(r.at(r.numerical), digits)])
     if all(r.numerical is None for r in rows.values()):
         lines = [line[:-1] for line in lines]
     widths = [max(_width(line[i]) for line in lines) for i in range(len(lines[0]))]
@@ -190,7 +193,7 @@ def verdict(rows: dict[str, GradientRow], lang: str) -> str:
             wrong = int(np.sum(~np.isclose(r.got, r.expected, rtol=1e-6, atol=1e-8 * _scale(r.expected))))
             parts.append(tr(f"{r.name} differs in {wrong} of {r.expected.size} entries",
                             f"{r.name} は {r.expected.size} 個中 {wrong} 個の要素が違います"))
-    text = "; ".join(pick(p, lang) for p in parts)
+    text = pick(tr("; ", "。"), lang).join(pick(p, lang) for p in parts)
     if good:
         text += pick(tr(f"; right: {', '.join(good)}", f"。正しい: {', '.join(good)}"), lang)
     return text

@@ -20,6 +20,8 @@ MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skip
 DETAIL_INDENT = 5
 # Widths used where there is no terminal to ask: notebook cells and exported feedback.
 PLAIN_WIDTH = 100
+# A space that never breaks a line (between a check's id and its points); printed as a plain space.
+GLUE = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def points(score: float, max_score: float) -> str:
 def check_header(check: CheckResult, lang: str) -> Line:
     """The check's mark, title in ``lang``, id and points: `` ✗ softmax sums to 1 softmax.rows  0/1``."""
     title = check_text_in(check, "title", lang) or check.id
-    return line(" ", (MARKS[check.status], check.status), " ", title + " ", (check.id, "dim"), "  ",
+    return line(" ", (MARKS[check.status], check.status), " ", title + " ", (check.id, "dim"), GLUE * 2,
                 (points(check.score, check.max_score), check.status))
 
 
@@ -121,7 +123,7 @@ def physical(lines: list[Line], width: int | None) -> list[list[tuple[str, str]]
             for a, b, style in bounds:
                 lo, hi = max(a, start), min(b, end)
                 if lo < hi:
-                    row.append((text[lo:hi], style))
+                    row.append((text[lo:hi].replace(GLUE, " "), style))
             out.append(row)
     return out
 

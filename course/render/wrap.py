@@ -23,7 +23,7 @@ QUOTE = re.compile(r"\s*\| ")
 # Columns of a table are separated by two or more spaces; a row has at least three columns.
 TABLE_GAP = re.compile(r"\S {2,}(?=\S)")
 # A continuation hangs after the label only while that leaves this share of the line for the value.
-MAX_HANG_SHARE = 0.4
+MAX_HANG_SHARE = 0.5
 
 
 def is_table_row(line: str) -> bool:

@@ -78,7 +78,8 @@ def test_perceptron_predict_ties(learner):
         p.w, p.b = w, b
         expected = (X_AND @ w + b > 0).astype(np.int64)
         got = p.predict(X_AND)
-        expect_equal(got, expected, call=f"predict(X) with w = {w.tolist()}, b = {b}", inputs={"X": X_AND},
+        expect_equal(got, expected, call=tr(f"predict(X) with w = {w.tolist()}, b = {b}",
+                                            f"predict(X) (w = {w.tolist()}, b = {b})"), inputs={"X": X_AND},
                      diagnose=diagnose)
         if np.asarray(got).dtype.kind not in "iu":
             raise CheckFailure(tr("predict must return an int array", "predict は int の配列を返します"),

@@ -168,6 +168,7 @@ def check_steps(learner, expected, name, kwargs, params0, grads_seq, prefix=""):
     for step, (g, w) in enumerate(zip(got, want), start=1):
         expect_gradients({f"Δ{k}": g[k] - params0[k] for k in g}, {f"Δ{k}": w[k] - params0[k] for k in w},
                          call=f"{name}({_kw(kwargs)}).update(params, grads)  ×{step}", title=TITLE,
-                         inputs={f"grads[{k!r}] at step 1": v for k, v in grads_seq[0].items()},
+                         inputs=[(tr(f"grads[{k!r}] at step 1", f"ステップ 1 の grads[{k!r}]"), v)
+                                 for k, v in grads_seq[0].items()],
                          diagnose=lambda rows: diagnosis(expected, prefix, name, kwargs, params0, grads_seq, got))
 

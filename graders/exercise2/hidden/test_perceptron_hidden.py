@@ -27,8 +27,10 @@ def expect_same_fit(learner, reference, n_inputs, X, y, *, lr=None, epochs=None,
     p.fit(X, y, **fit_kwargs)
     ref.fit(X, y, **fit_kwargs)
     args = ", ".join([str(n_inputs)] + [f"{k}={v}" for k, v in kwargs.items()])
-    call = f"Perceptron({args})" + (f" with w = {start[0].tolist()}, b = {start[1]}" if start else "") + \
-        f", fit(X, y{''.join(f', {k}={v}' for k, v in fit_kwargs.items())})"
+    fit = f"fit(X, y{''.join(f', {k}={v}' for k, v in fit_kwargs.items())})"
+    start_at = tr(f" with w = {start[0].tolist()}, b = {start[1]}", f" (w = {start[0].tolist()}, b = {start[1]} から)") \
+        if start else tr("", "")
+    call = tr(f"Perceptron({args}){start_at['en']}, {fit}", f"Perceptron({args}){start_at['ja']}, {fit}")
     expect_close(p.w, ref.w, call=call, inputs={"X": X, "y": y}, what="w")
     expect_close(p.b, ref.b, call=call, inputs={"X": X, "y": y}, what="b")
 
