@@ -35,8 +35,14 @@ def mul_add_case(name):
 
 
 @check("mul_add.backward", 1, ja="MulLayer と AddLayer: 順伝播と逆伝播",
-       hint=tr("MulLayer.backward returns (dout*y, dout*x): each input gets the other one; AddLayer returns (dout, dout)",
-               "MulLayer.backward は (dout*y, dout*x) を返します (相手の値を掛ける)。AddLayer は (dout, dout)"))
+       hint=[tr("In backward, each input receives dout times the local derivative of the output with respect to "
+                "it.",
+                "backward では、各入力は dout × (その入力についての出力の局所微分) を受け取ります。"),
+             tr("For z = x·y, ∂z/∂x = y and ∂z/∂y = x (the inputs swap); for z = x + y both are 1.",
+                "z = x·y なら ∂z/∂x = y、∂z/∂y = x (入れ替わります)。z = x + y ならどちらも 1 です。"),
+             tr("MulLayer.backward returns (dout*y, dout*x): each input gets the other one; AddLayer returns "
+                "(dout, dout)",
+                "MulLayer.backward は (dout*y, dout*x) を返します (相手の値を掛ける)。AddLayer は (dout, dout)")])
 @cases(MulLayer=mul_add_case("MulLayer"), AddLayer=mul_add_case("AddLayer"))
 def test_mul_add(learner, expected):
     """MulLayer and AddLayer pass the right gradients to both inputs"""
@@ -52,8 +58,13 @@ def test_mul_add(learner, expected):
 
 
 @check("relu.backward", 1, ja="Relu: 逆伝播 (x ≤ 0 で勾配 0)",
-       hint=tr("mask = (x <= 0) in forward; backward sets dout to 0 where the mask is True (x == 0 included)",
-               "forward で mask = (x <= 0) を保存し、backward でマスクの位置の dout を 0 にします (x == 0 も含む)"))
+       hint=[tr("backward needs to know where the input was positive; forward is the only one that saw it.",
+                "backward は入力が正だった場所を知る必要があります。それを見たのは forward だけです。"),
+             tr("Remember a mask of x ≤ 0 in forward; the gradient passes where x > 0 and is 0 elsewhere (also at "
+                "x == 0).",
+                "forward で x ≤ 0 のマスクを覚えておきます。勾配は x > 0 で通り、それ以外 (x == 0 も) では 0 です。"),
+             tr("mask = (x <= 0) in forward; backward sets dout to 0 where the mask is True (x == 0 included)",
+                "forward で mask = (x <= 0) を保存し、backward でマスクの位置の dout を 0 にします (x == 0 も含む)")])
 @cases(values=activation_case("Relu", RELU["x"], RELU["dout"]))
 def test_relu(learner, expected):
     """Relu passes dout only where x > 0 (gradient 0 at x == 0)"""
@@ -68,8 +79,12 @@ def test_relu(learner, expected):
 
 
 @check("sigmoid.backward", 1, ja="Sigmoid: 逆伝播",
-       hint=tr("keep the output y = sigmoid(x) in forward; backward returns dout * y * (1 - y)",
-               "forward で出力 y を保存し、backward で dout * y * (1 - y) を返します"))
+       hint=[tr("The sigmoid's derivative can be written with its own output.",
+                "シグモイドの微分は自身の出力で書けます。"),
+             tr("∂y/∂x = y(1 − y) with y the output of forward, so backward gives dout·y(1 − y).",
+                "∂y/∂x = y(1 − y) (y は forward の出力)。backward は dout·y(1 − y) を返します。"),
+             tr("keep the output y = sigmoid(x) in forward; backward returns dout * y * (1 - y)",
+                "forward で出力 y を保存し、backward で dout * y * (1 - y) を返します")])
 @cases(values=activation_case("Sigmoid", SIGMOID["x"], SIGMOID["dout"]))
 def test_sigmoid(learner, expected):
     """Sigmoid backward is dout·y(1−y) with y the forward output"""
@@ -81,19 +96,28 @@ def test_sigmoid(learner, expected):
 
 
 @check("affine.backward", 2, ja="Affine: 逆伝播 (dx, dW, db)",
-       hint=tr("dx = dout @ W.T, dW = x.T @ dout (shaped like W), db = dout.sum(axis=0) (a sum, not a mean)",
-               "dx = dout @ W.T、dW = x.T @ dout (W と同じ形状)、db = dout.sum(axis=0) (平均ではなく和)"))
+       hint=[tr("Each gradient has the shape of what it is the gradient of: dx like x, dW like W, db like b.",
+                "勾配は、その対象と同じ形状です: dx は x、dW は W、db は b と同じ。"),
+             tr("For Y = X·W + B: ∂L/∂X = ∂L/∂Y · Wᵀ, ∂L/∂W = Xᵀ · ∂L/∂Y, ∂L/∂B = Σ over the batch of ∂L/∂Y "
+                "(flatten a 4-D x first, reshape dx back).",
+                "Y = X·W + B なら ∂L/∂X = ∂L/∂Y · Wᵀ、∂L/∂W = Xᵀ · ∂L/∂Y、∂L/∂B = ∂L/∂Y のバッチ方向の和 (4 次元の x は平らにし、dx "
+                "を元の形に戻します)。"),
+             tr("dx = dout @ W.T, dW = x.T @ dout (shaped like W), db = dout.sum(axis=0) (a sum, not a mean)",
+                "dx = dout @ W.T、dW = x.T @ dout (W と同じ形状)、db = dout.sum(axis=0) (平均ではなく和)")])
 @cases(rows=affine_case(**AFFINE), images=affine_case(**AFFINE_IMAGES))
 def test_affine(learner, expected):
-    """Affine backward gives dx (shaped like x, also for an (N, C, H, W) batch), dW (shaped like W) and db
-    (summed over the batch)"""
+    """Affine backward gives dx shaped like x (also (N, C, H, W)), dW shaped like W, db summed over the batch"""
     check_affine(learner, expected["rows"], **AFFINE)
     check_affine(learner, expected["images"], **AFFINE_IMAGES)
 
 
 @check("softmax_with_loss.backward", 2, ja="SoftmaxWithLoss: 損失と逆伝播 (y − t)/N",
-       hint=tr("backward(dout=1) returns (y - t) / N with N the batch size",
-               "backward(dout=1) は (y - t) / N を返します (N はバッチサイズ)"))
+       hint=[tr("softmax followed by cross entropy has a famously simple gradient.",
+                "softmax の後に交差エントロピー、という組み合わせの勾配は有名なほど簡単です。"),
+             tr("The loss is the batch mean, so the gradient with respect to the scores is (y − t) / N.",
+                "損失はバッチの平均なので、スコアについての勾配は (y − t) / N です。"),
+             tr("backward(dout=1) returns (y - t) / N with N the batch size",
+                "backward(dout=1) は (y - t) / N を返します (N はバッチサイズ)")])
 @cases(batch=softmax_loss_case(SOFTMAX["x"], SOFTMAX["t"]))
 def test_softmax_with_loss(learner, expected):
     """SoftmaxWithLoss gives the batch-mean loss and (y − t)/N from backward()"""
@@ -101,8 +125,14 @@ def test_softmax_with_loss(learner, expected):
 
 
 @check("two_layer_net.gradient", 2, ja="TwoLayerNet.gradient: 誤差逆伝播法の勾配",
-       hint=tr("run loss(x, t), then backward through the layers in reverse order; return W1 b1 W2 b2 from the Affine layers' dW, db",
-               "loss(x, t) の後、レイヤを逆順に backward し、Affine レイヤの dW, db を W1 b1 W2 b2 として返します"))
+       hint=[tr("The gradient comes from one forward pass and one backward pass through the same layers.",
+                "勾配は、同じレイヤを通る forward 1 回と backward 1 回で求まります。"),
+             tr("Forward through Affine1 → Relu → Affine2 → SoftmaxWithLoss, then call backward on each layer in "
+                "reverse order, starting from dout = 1.",
+                "Affine1 → Relu → Affine2 → SoftmaxWithLoss と forward し、dout = 1 から始めて逆順に各レイヤの backward を呼びます。"),
+             tr("run loss(x, t), then backward through the layers in reverse order; return W1 b1 W2 b2 from the "
+                "Affine layers' dW, db",
+                "loss(x, t) の後、レイヤを逆順に backward し、Affine レイヤの dW, db を W1 b1 W2 b2 として返します")])
 @cases(net=net_case(**NET))
 def test_two_layer_net_gradient(learner, expected):
     """TwoLayerNet.gradient matches the numerical gradient of its loss and the reference"""

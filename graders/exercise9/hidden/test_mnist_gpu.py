@@ -5,7 +5,9 @@ import pytest
 import torch
 
 from course.checks import CheckFailure, check, tr
+from course.data import tensor_loader
 from course.mistakes.pytorch import TRAINER_CODES, recognise_errors
+from exercise9.helpers import accuracy_here, expect_number, learner_loader, learner_mlp, state_of
 
 pytestmark = pytest.mark.gpu
 
@@ -13,23 +15,23 @@ pytestmark = pytest.mark.gpu
 @check("gpu.fit_cuda", 2, hidden=True, ja="GPU: cuda で fit、モデルが GPU 上、正解率 90% 以上", timeout=30,
        hint=tr("model.to(device) in fit, batches .to(device), .item() instead of .numpy()",
                "fit で model.to(device)、バッチを .to(device)、.numpy() ではなく .item() を使います"))
-def test_fit_on_cuda(learner, reference, ex9, mnist, device):
+def test_fit_on_cuda(learner, reference, mnist, device):
     """fit(device='cuda') keeps the model on the GPU and reaches 90 % held-out accuracy, as the reference does"""
-    model = ex9.mlp(learner)
+    model = learner_mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, device='cuda')"
     with recognise_errors(call, *TRAINER_CODES):
-        learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
-                                            ex9.loader(learner, *mnist.test, 500), epochs=5, device=device)
+        learner.module("mnist_trainer").fit(model, learner_loader(learner, *mnist.train, 100, True),
+                                            learner_loader(learner, *mnist.test, 500), epochs=5, device=device)
     where = {k: getattr(v, "_wire_info", {}).get("device", "?") for k, v in model.state_dict().items()}
     if not all(d.startswith("cuda") for d in where.values()):
         raise CheckFailure(tr("after fit(device='cuda') the model is not on the GPU: call model.to(device)",
                               "fit(device='cuda') のあとモデルが GPU 上にありません。model.to(device) を呼びます"),
                            call=call, got=where, diagnosis="not-on-device")
-    accuracy = ex9.accuracy_here(ex9.state_of(model), *mnist.test)
+    accuracy = accuracy_here(state_of(model), *mnist.test)
     torch.manual_seed(0)
     ref_model = reference.module("mnist_trainer").MLP()
-    ref_history = reference.module("mnist_trainer").fit(ref_model, ex9.local_loader(*mnist.train, batch_size=100, shuffle=True),
-                                                        ex9.local_loader(*mnist.test, batch_size=500), epochs=5, device="cuda")
+    ref_history = reference.module("mnist_trainer").fit(ref_model, tensor_loader(*mnist.train, batch_size=100, shuffle=True),
+                                                        tensor_loader(*mnist.test, batch_size=500), epochs=5, device="cuda")
     if accuracy < 0.9:
         raise CheckFailure(tr("held-out accuracy below 90 % after training on CUDA", "CUDA で学習後の正解率が 90% 未満です"),
                            call=call, expected=f">= 0.90 (the reference on CUDA: {ref_history['accuracy'][-1]:.4f})",
@@ -37,19 +39,19 @@ def test_fit_on_cuda(learner, reference, ex9, mnist, device):
 
 
 @check("gpu.epoch_on_device", 1, hidden=True, ja="GPU: train_one_epoch と evaluate が cuda で動く", timeout=30)
-def test_epoch_on_cuda(learner, ex9, mnist, device):
+def test_epoch_on_cuda(learner, mnist, device):
     """train_one_epoch and evaluate run with the model and the batches on CUDA"""
-    model = ex9.mlp(learner)
+    model = learner_mlp(learner)
     model.to(device)
     opt = learner.module("torch").optim.Adam(model.ref.parameters(), lr=1e-3)
     trainer = learner.module("mnist_trainer")
     call = "train_one_epoch(model.to('cuda'), loader, optimizer, 'cuda'); evaluate(model, loader, 'cuda')"
     started = time.monotonic()
     with recognise_errors(call, *TRAINER_CODES):
-        loss = trainer.train_one_epoch(model, ex9.loader(learner, *mnist.train, 100, True), opt, device)
-        accuracy = trainer.evaluate(model, ex9.loader(learner, *mnist.test, 500), device)
-    ex9.expect_number(loss, call, "the loss", "loss-not-float")
-    ex9.expect_number(accuracy, call, "the accuracy", "accuracy-tensor-not-item")
+        loss = trainer.train_one_epoch(model, learner_loader(learner, *mnist.train, 100, True), opt, device)
+        accuracy = trainer.evaluate(model, learner_loader(learner, *mnist.test, 500), device)
+    expect_number(loss, call, "the loss", "loss-not-float")
+    expect_number(accuracy, call, "the accuracy", "accuracy-tensor-not-item")
     if not 0.5 < accuracy <= 1:
         raise CheckFailure(tr("accuracy after one epoch on CUDA is implausible", "CUDA で 1 エポック後の正解率がおかしいです"),
                            call=call, got=accuracy, details={"seconds": time.monotonic() - started})

@@ -4,22 +4,24 @@ import torch
 
 from course.checks import CheckFailure, check, expect_close, tr
 from course.mistakes.pytorch import DEVICE_CODES, TRAINER_CODES, diagnose_error, recognise_errors
+from exercise9.helpers import (accuracy_here, at_softmax_floor, expect_number, learner_loader, learner_mlp,
+                               meta_outcome, state_of)
 
 
 @check("fit.accuracy_90", 3, hidden=True, ja="fit: 5 エポックで未知データの正解率 90% 以上", timeout=20,
        hint=tr("Adam(model.parameters(), lr=lr), F.cross_entropy on logits, every epoch over the whole loader",
                "Adam(model.parameters(), lr=lr)、ロジットに F.cross_entropy、毎エポック全バッチを使います"))
-def test_fit_accuracy(learner, ex9, mnist, device):
+def test_fit_accuracy(learner, mnist, device):
     """fit reaches at least 90 % accuracy on the 1,000 held-out digits after 5 epochs on 4,000 (checked here)"""
-    model = ex9.mlp(learner)
+    model = learner_mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST subset"
     with recognise_errors(call, *TRAINER_CODES):
-        history = learner.module("mnist_trainer").fit(model, ex9.loader(learner, *mnist.train, 100, True),
-                                                      ex9.loader(learner, *mnist.test, 500), epochs=5, lr=1e-3,
+        history = learner.module("mnist_trainer").fit(model, learner_loader(learner, *mnist.train, 100, True),
+                                                      learner_loader(learner, *mnist.test, 500), epochs=5, lr=1e-3,
                                                       device=device)
-    accuracy = ex9.accuracy_here(ex9.state_of(model), *mnist.test)
+    accuracy = accuracy_here(state_of(model), *mnist.test)
     if accuracy < 0.9:
-        floor = isinstance(history, dict) and ex9.at_softmax_floor(history.get("loss", []))
+        floor = isinstance(history, dict) and at_softmax_floor(history.get("loss", []))
         raise CheckFailure(tr("held-out accuracy below 90 % (measured here from the trained weights)",
                               "未知データの正解率が 90% 未満です (学習後の重みからここで測定)"), call=call,
                            expected=">= 0.90", got=round(accuracy, 4), diagnosis="softmax-before-cross-entropy"
@@ -29,7 +31,7 @@ def test_fit_accuracy(learner, ex9, mnist, device):
 @check("evaluate.eval_mode", 1, hidden=True, ja="evaluate: model.eval() と torch.no_grad() で評価 (dropout を止め、"
        "計算グラフを作らない)", hint=tr("call model.eval() before the loop and run it inside with torch.no_grad():",
                                "ループの前に model.eval() を呼び、with torch.no_grad(): の中で回します"))
-def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
+def test_evaluate_eval_mode(learner, mnist, device, trained_state):
     """evaluate switches off dropout (a model with nn.Dropout(0.5) scores its eval-mode accuracy) and builds no
     autograd graph (the model's forward runs under torch.no_grad())"""
     nn_l = learner.module("torch").nn
@@ -43,9 +45,9 @@ def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
     call = "evaluate(model, loader, device)  # model = Sequential(Flatten, Linear, ReLU, Dropout(0.5), Linear)"
     grad_mode = learner.call("record_grad_mode", model, ref=True)
     with recognise_errors(call, *DEVICE_CODES):
-        got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, images, labels, 100), device)
-    ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
-    want = ex9.accuracy_here(trained_state, images, labels)
+        got = learner.module("mnist_trainer").evaluate(model, learner_loader(learner, images, labels, 100), device)
+    expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
+    want = accuracy_here(trained_state, images, labels)
     expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
                  diagnose=lambda _: "missing-eval-mode" if model.training else None)
     recording = grad_mode.get()
@@ -58,17 +60,17 @@ def test_evaluate_eval_mode(learner, ex9, mnist, device, trained_state):
 
 
 @check("evaluate.batch_sizes", 1, hidden=True, ja="evaluate: いろいろなバッチサイズ")
-def test_evaluate_batch_sizes(learner, ex9, mnist, device, trained_state):
+def test_evaluate_batch_sizes(learner, mnist, device, trained_state):
     """evaluate gives the same accuracy for batch sizes 1000, 64 and 7"""
-    model = ex9.mlp(learner)
+    model = learner_mlp(learner)
     model.load_state_dict(trained_state)
     model.to(device)
-    want = ex9.accuracy_here(trained_state, *mnist.test)
+    want = accuracy_here(trained_state, *mnist.test)
     for size in (1000, 64, 7):
         call = f"evaluate(model, loader, device)  # 1000 samples, batch_size={size}"
         with recognise_errors(call, *DEVICE_CODES):
-            got = learner.module("mnist_trainer").evaluate(model, ex9.loader(learner, *mnist.test, size), device)
-        ex9.expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
+            got = learner.module("mnist_trainer").evaluate(model, learner_loader(learner, *mnist.test, size), device)
+        expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
         expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6)
 
 
@@ -86,25 +88,25 @@ def _expect_device_agnostic(outcome, call):
 @check("device.train_moves_batches", 1, hidden=True, ja="train_one_epoch: バッチを device へ移す",
        hint=tr("images, labels = images.to(device), labels.to(device)",
                "images, labels = images.to(device), labels.to(device)"))
-def test_train_moves_batches(learner, ex9, mnist):
+def test_train_moves_batches(learner, mnist):
     """train_one_epoch moves every batch to the model's device (emulated with device='meta')"""
-    model = ex9.mlp(learner)
+    model = learner_mlp(learner)
     model.to("meta")
     opt = learner.module("torch").optim.SGD(model.ref.parameters(), lr=0.1)
-    loader = ex9.loader(learner, mnist.train[0][:20], mnist.train[1][:20], 10)
+    loader = learner_loader(learner, mnist.train[0][:20], mnist.train[1][:20], 10)
     trainer = learner.module("mnist_trainer")
-    _expect_device_agnostic(ex9.meta_outcome(lambda: trainer.train_one_epoch(model, loader, opt, "meta")),
+    _expect_device_agnostic(meta_outcome(lambda: trainer.train_one_epoch(model, loader, opt, "meta")),
                             "train_one_epoch(model.to('meta'), loader, optimizer, 'meta')")
 
 
 @check("device.evaluate_moves_batches", 1, hidden=True, ja="evaluate: バッチを device へ移し、.numpy() を使わない",
        hint=tr("move batches with .to(device); count with .sum().item(), never .numpy() on a device tensor",
                ".to(device) で移し、.sum().item() で数えます (デバイス上のテンソルに .numpy() は使えません)"))
-def test_evaluate_moves_batches(learner, ex9, mnist):
+def test_evaluate_moves_batches(learner, mnist):
     """evaluate moves every batch to the model's device and reads results without .numpy() (device='meta')"""
-    model = ex9.mlp(learner)
+    model = learner_mlp(learner)
     model.to("meta")
-    loader = ex9.loader(learner, mnist.test[0][:20], mnist.test[1][:20], 10)
+    loader = learner_loader(learner, mnist.test[0][:20], mnist.test[1][:20], 10)
     trainer = learner.module("mnist_trainer")
-    _expect_device_agnostic(ex9.meta_outcome(lambda: trainer.evaluate(model, loader, "meta")),
+    _expect_device_agnostic(meta_outcome(lambda: trainer.evaluate(model, loader, "meta")),
                             "evaluate(model.to('meta'), loader, 'meta')")
