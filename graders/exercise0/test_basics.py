@@ -8,8 +8,13 @@ ROWS = np.array([[3.0, 4.0], [1.0, 0.0], [-2.0, 2.0]])
 LABELS = np.array([0, 2, 1])
 
 
-@check("sign.basic", 1, ja="sign: 正・負・0", hint=tr("return exactly 1, -1 or 0, and 0 for x == 0",
-                                                       "1, -1, 0 のどれかを返し、x == 0 なら 0 を返します"))
+@check("sign.basic", 1, ja="sign: 正・負・0",
+       hint=[tr("There are three cases; which one does x == 0 fall into?",
+                "場合は 3 つです。x == 0 はどれに入りますか?"),
+             tr("Compare x with 0: positive → 1, negative → −1, exactly zero → 0, each as an int.",
+                "x を 0 と比べます: 正なら 1、負なら −1、ちょうど 0 なら 0 (どれも int)。"),
+             tr("return exactly 1, -1 or 0, and 0 for x == 0",
+                "1, -1, 0 のどれかを返し、x == 0 なら 0 を返します")])
 def test_sign(learner):
     """sign gives 1, -1 and 0"""
     basics = learner.module("basics")
@@ -17,7 +22,13 @@ def test_sign(learner):
         expect_equal(basics.sign(x), want, call=f"sign({x!r})")
 
 
-@check("tentimes.basic", 1, ja="tentimes: 各要素を 10 倍")
+@check("tentimes.basic", 1, ja="tentimes: 各要素を 10 倍",
+       hint=[tr("NumPy arithmetic works on a whole array at once: no loop is needed.",
+                "NumPy の演算は配列全体に一度に効きます。ループは要りません。"),
+             tr("Turn the input into an array, then multiply it by 10.",
+                "入力を配列にしてから 10 を掛けます。"),
+             tr("return np.asarray(x) * 10",
+                "return np.asarray(x) * 10")])
 def test_tentimes(learner):
     """tentimes multiplies every element by 10"""
     got = learner.module("basics").tentimes([1, 2, 3])
@@ -25,8 +36,13 @@ def test_tentimes(learner):
 
 
 @check("normalize_rows.unit", 1, ja="normalize_rows: 各行のノルムが 1",
-       hint=tr("divide by np.linalg.norm(a, axis=1, keepdims=True)",
-               "np.linalg.norm(a, axis=1, keepdims=True) で割ります"))
+       hint=[tr("Each row is divided by its own length, not by one number for the whole array.",
+                "各行をその行自身の長さで割ります。配列全体で一つの数ではありません。"),
+             tr("The length of a row is its Euclidean norm √(Σ a_ij²) over j; keep it as a column so that it "
+                "broadcasts over the row.",
+                "行の長さはユークリッドノルム √(Σ_j a_ij²) です。列の形のまま残すと行にブロードキャストできます。"),
+             tr("divide by np.linalg.norm(a, axis=1, keepdims=True)",
+                "np.linalg.norm(a, axis=1, keepdims=True) で割ります")])
 @cases(unit=lambda ref: ref.module("basics").normalize_rows(ROWS.copy()))
 def test_normalize_rows(learner, expected):
     """normalize_rows scales every row to unit length"""
@@ -35,7 +51,13 @@ def test_normalize_rows(learner, expected):
                  diagnose=lambda got: "norm-over-whole-array" if np.isclose(np.sum(got ** 2), 1) else None)
 
 
-@check("one_hot.basic", 1, ja="one_hot: 形状と値")
+@check("one_hot.basic", 1, ja="one_hot: 形状と値",
+       hint=[tr("Start from a matrix of zeros with one row per label and one column per class.",
+                "ラベルごとに 1 行、クラスごとに 1 列の、0 の行列から始めます。"),
+             tr("Row i gets a single 1, in column labels[i]; fancy indexing sets all rows at once.",
+                "i 行目の labels[i] 列だけを 1 にします。ファンシーインデックスで全行を一度に設定できます。"),
+             tr("out = np.zeros((len(labels), num_classes)); out[np.arange(len(labels)), labels] = 1",
+                "out = np.zeros((len(labels), num_classes)); out[np.arange(len(labels)), labels] = 1")])
 @cases(three=lambda ref: ref.module("basics").one_hot(LABELS.copy(), 3))
 def test_one_hot(learner, expected):
     """one_hot puts a single 1 in each row, at the label's column"""

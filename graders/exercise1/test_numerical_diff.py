@@ -48,7 +48,13 @@ def difference_diagnosis(got, exact, half_h_f2):
     return None
 
 
-@check("numerical_diff.book", 1, ja="numerical_diff: 0.01x² + 0.1x の微分 (x = 5, 10)", hint=HINT_CENTRAL)
+@check("numerical_diff.book", 1, ja="numerical_diff: 0.01x² + 0.1x の微分 (x = 5, 10)",
+       hint=[tr("A derivative is a limit of (change in f) / (change in x); try a small h on both sides of x.",
+                "微分は (f の変化) / (x の変化) の極限です。x の両側に小さな h を取ってみます。"),
+             tr("The central difference f'(x) ≈ (f(x+h) − f(x−h)) / 2h is much more accurate than the forward "
+                "one; h = 1e-4 avoids rounding error (1e-50 rounds to 0).",
+                "中心差分 f'(x) ≈ (f(x+h) − f(x−h)) / 2h は前方差分よりずっと正確です。h = 1e-4 なら丸め誤差も出ません (1e-50 は 0 に丸められます)。"),
+             HINT_CENTRAL])
 @cases(**{f"x{x:g}": lambda ref, x=x: ref.module("numerical_diff").numerical_diff(local_function(BOOK), x)
            for x in (5.0, 10.0)})
 def test_numerical_diff_book(learner, expected):
@@ -60,7 +66,13 @@ def test_numerical_diff_book(learner, expected):
                      diagnose=lambda got: difference_diagnosis(got, 0.02 * x + 0.1, H * 0.02 / 2))
 
 
-@check("numerical_gradient.vector", 1, ja="numerical_gradient: x0² + x1² の勾配 (3, 4)", hint=HINT_CENTRAL)
+@check("numerical_gradient.vector", 1, ja="numerical_gradient: x0² + x1² の勾配 (3, 4)",
+       hint=[tr("The gradient is one partial derivative per element of x.",
+                "勾配は x の要素ごとの偏微分を並べたものです。"),
+             tr("For each i, change only x[i] by ±h, keep the other elements fixed, and take the central "
+                "difference.",
+                "各 i について x[i] だけを ±h ずらし、他の要素は固定して中心差分を取ります。"),
+             HINT_CENTRAL])
 @cases(at_3_4=lambda ref: reference_gradient(ref, SUM_SQUARES, X_VECTOR))
 def test_numerical_gradient_vector(learner, expected):
     """numerical_gradient of x0² + x1² at (3, 4) is (6, 8)"""
@@ -70,8 +82,13 @@ def test_numerical_gradient_vector(learner, expected):
 
 
 @check("numerical_gradient.matrix", 1, ja="numerical_gradient: 2 次元配列 (形状を保つ)",
-       hint=tr("loop over every index of x (np.nditer or np.ndindex) and return an array of x's shape",
-               "x のすべての要素を (np.nditer や np.ndindex で) 回り、x と同じ形状の配列を返します"))
+       hint=[tr("The gradient has exactly the shape of x, whatever its number of dimensions.",
+                "勾配は、何次元であっても x とまったく同じ形状です。"),
+             tr("Visit every index of x (not only the first axis) and store each partial derivative at the same "
+                "index.",
+                "x のすべてのインデックス (最初の軸だけでなく) を回り、偏微分を同じ位置に格納します。"),
+             tr("loop over every index of x (np.nditer or np.ndindex) and return an array of x's shape",
+                "x のすべての要素を (np.nditer や np.ndindex で) 回り、x と同じ形状の配列を返します")])
 @cases(two_by_three=lambda ref: reference_gradient(ref, SUM_SQUARES, X_MATRIX))
 def test_numerical_gradient_matrix(learner, expected):
     """numerical_gradient works on a 2-D array and returns its shape"""
@@ -81,8 +98,13 @@ def test_numerical_gradient_matrix(learner, expected):
 
 
 @check("numerical_gradient.restores_x", 1, ja="numerical_gradient: 終了後の x が元の値のまま",
-       hint=tr("save x[idx] before changing it and write the saved value back after computing f(x+h) and f(x−h)",
-               "x[idx] を変える前に保存し、f(x+h) と f(x−h) を計算した後に元の値へ戻します"))
+       hint=[tr("What does x hold after your function returns?",
+                "関数が終わったとき、x には何が入っていますか?"),
+             tr("You change x[idx] in place to evaluate f(x+h) and f(x−h); the caller's x must hold its original "
+                "values afterwards.",
+                "f(x+h) と f(x−h) を求めるために x[idx] をその場で書き換えます。終わったら呼び出し側の x は元の値に戻っている必要があります。"),
+             tr("save x[idx] before changing it and write the saved value back after computing f(x+h) and f(x−h)",
+                "x[idx] を変える前に保存し、f(x+h) と f(x−h) を計算した後に元の値へ戻します")])
 def test_numerical_gradient_restores_x(learner):
     """numerical_gradient leaves x holding its original values"""
     original = np.array([3.0, 4.0, -0.1])
@@ -98,10 +120,14 @@ def test_numerical_gradient_restores_x(learner):
 
 
 @check("numerical_gradient.reads_x", 1, ja="numerical_gradient: f が x を直接読む場合 (lambda w: net.loss(x, t))",
-       hint=tr("change the elements of x itself (x[idx] = tmp + h), not of a copy: f may ignore its argument "
-               "and read x directly, as in the book's lambda w: net.loss(x, t)",
-               "コピーではなく x 自身の要素を書き換えます (x[idx] = tmp + h)。本の lambda w: net.loss(x, t) のように、"
-               "f は引数を使わずに x を直接読むことがあります"))
+       hint=[tr("f may not use its argument at all: it may read the array x from outside.",
+                "f は引数を使わないかもしれません。外側の配列 x を直接読むことがあります。"),
+             tr("So move x itself: write into the elements of the very array you were given, not into a copy.",
+                "ですから x 自身を動かします。コピーではなく、渡された配列そのものの要素を書き換えます。"),
+             tr("change the elements of x itself (x[idx] = tmp + h), not of a copy: f may ignore its argument and "
+                "read x directly, as in the book's lambda w: net.loss(x, t)",
+                "コピーではなく x 自身の要素を書き換えます (x[idx] = tmp + h)。本の lambda w: net.loss(x, t) のように、f は引数を使わずに x "
+                "を直接読むことがあります")])
 @cases(reads_x=lambda ref: reference_gradient(ref, READS_X, X_READ, reads_x=True))
 def test_numerical_gradient_reads_x(learner, expected):
     """numerical_gradient works for an f that ignores its argument and reads x (the book's idiom)"""
@@ -122,8 +148,12 @@ def test_numerical_gradient_reads_x(learner, expected):
 
 
 @check("gradient_descent.steps", 1, ja="gradient_descent: (−3, 4) から lr=0.1 で 20 ステップ",
-       hint=tr("repeat step_num times: x -= lr * numerical_gradient(f, x); use the lr and step_num you are given",
-               "step_num 回 x -= lr * numerical_gradient(f, x) を繰り返します。与えられた lr と step_num を使います"))
+       hint=[tr("Gradient descent walks downhill: a small step against the gradient, many times.",
+                "勾配降下法は坂を下ります: 勾配と逆向きに小さく一歩、を何度も。"),
+             tr("x ← x − η ∇f(x), repeated step_num times with the η = lr you are given; it returns the final x.",
+                "x ← x − η ∇f(x) を与えられた η = lr で step_num 回繰り返し、最後の x を返します。"),
+             tr("repeat step_num times: x -= lr * numerical_gradient(f, x); use the lr and step_num you are given",
+                "step_num 回 x -= lr * numerical_gradient(f, x) を繰り返します。与えられた lr と step_num を使います")])
 @cases(lr_0_1=lambda ref: ref.module("numerical_diff").gradient_descent(
            local_function(SUM_SQUARES), INIT_X.copy(), lr=0.1, step_num=20),
        ignores_lr=lambda ref: ref.module("numerical_diff").gradient_descent(

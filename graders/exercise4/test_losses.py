@@ -91,7 +91,12 @@ def expect_cross_entropy(learner, cases, y, t):
 
 
 @check("sse.book", 1, ja="sum_squared_error: 本の例 (0.0975)",
-       hint=tr("0.5 * np.sum((y - t) ** 2)", "0.5 * np.sum((y - t) ** 2) です"))
+       hint=[tr("The sum of squared errors compares y with t element by element.",
+                "2 乗和誤差は y と t を要素ごとに比べます。"),
+             tr("E = ½ Σ_k (y_k − t_k)²: note the ½, and that it is a sum, not a mean.",
+                "E = ½ Σ_k (y_k − t_k)²。½ があること、平均ではなく和であることに注意します。"),
+             tr("0.5 * np.sum((y - t) ** 2)",
+                "0.5 * np.sum((y - t) ** 2) です")])
 @cases(book=reference_loss("sum_squared_error", Y_BOOK, T_BOOK))
 def test_sse_book(learner, expected):
     """sum_squared_error of the book's example is 0.0975"""
@@ -102,8 +107,12 @@ def test_sse_book(learner, expected):
 
 
 @check("mse.batch", 1, ja="mean_squared_error: 全要素の平均 (2×5)",
-       hint=tr("np.mean((y - t) ** 2): the mean over every element, no 0.5",
-               "np.mean((y - t) ** 2) です (全要素の平均、0.5 は付けません)"))
+       hint=[tr("This is a mean, not a sum, over every element of the batch.",
+                "これはバッチの全要素についての平均です。和ではありません。"),
+             tr("MSE = (1 / number of elements) Σ (y − t)², without the ½ of the sum of squared errors.",
+                "MSE = (1 / 要素数) Σ (y − t)²。2 乗和誤差の ½ は付けません。"),
+             tr("np.mean((y - t) ** 2): the mean over every element, no 0.5",
+                "np.mean((y - t) ** 2) です (全要素の平均、0.5 は付けません)")])
 @cases(batch=reference_loss("mean_squared_error", Y_MSE, T_MSE))
 def test_mse_batch(learner, expected):
     """mean_squared_error averages over every element of a 2×5 batch"""
@@ -113,21 +122,37 @@ def test_mse_batch(learner, expected):
                  diagnose=lambda g: squares_diagnosis(g, want, Y_MSE.size, sse=False))
 
 
-@check("ce.one_hot_single", 1, ja="cross_entropy_error: 1 サンプル、one-hot (本の例)", hint=HINT_CE)
+@check("ce.one_hot_single", 1, ja="cross_entropy_error: 1 サンプル、one-hot (本の例)",
+       hint=[tr("A single sample must give the same loss as a batch of one.",
+                "サンプル 1 つでも、大きさ 1 のバッチと同じ損失になるべきです。"),
+             tr("E = −(1/N) Σ_n log y_{n, t_n}: only the probability of the true class counts; a 1-D y is a batch "
+                "with N = 1.",
+                "E = −(1/N) Σ_n log y_{n, t_n}。正解クラスの確率だけが効きます。1 次元の y は N = 1 のバッチです。"),
+             HINT_CE])
 @cross_entropy_cases(Y_BOOK, T_BOOK)
 def test_ce_one_hot_single(learner, expected):
     """cross_entropy_error of the book's single sample with a one-hot target"""
     expect_cross_entropy(learner, expected, Y_BOOK, T_BOOK)
 
 
-@check("ce.labels_batch", 1, ja="cross_entropy_error: バッチ、ラベル (N=3, C=4)", hint=HINT_CE)
+@check("ce.labels_batch", 1, ja="cross_entropy_error: バッチ、ラベル (N=3, C=4)",
+       hint=[tr("t may hold class numbers instead of one-hot rows: which entry of each row of y do you need?",
+                "t は one-hot の行ではなくクラス番号のこともあります。y の各行のどの要素が必要ですか?"),
+             tr("E = −(1/N) Σ_n log y_{n, t_n}: pick y[n, t_n] for each sample n, and divide by the batch size N.",
+                "E = −(1/N) Σ_n log y_{n, t_n}。各サンプル n について y[n, t_n] を取り、バッチサイズ N で割ります。"),
+             HINT_CE])
 @cross_entropy_cases(Y_BATCH, LABELS)
 def test_ce_labels_batch(learner, expected):
     """cross_entropy_error of a batch of 3 with class labels, averaged over the batch"""
     expect_cross_entropy(learner, expected, Y_BATCH, LABELS)
 
 
-@check("ce.one_hot_batch", 1, ja="cross_entropy_error: バッチ、one-hot (N=3, C=4)", hint=HINT_CE)
+@check("ce.one_hot_batch", 1, ja="cross_entropy_error: バッチ、one-hot (N=3, C=4)",
+       hint=[tr("With one-hot targets, where is each sample's 1?",
+                "one-hot の正解では、各サンプルの 1 はどこにありますか?"),
+             tr("E = −(1/N) Σ_n Σ_k t_nk log y_nk: the batch mean, not the sum.",
+                "E = −(1/N) Σ_n Σ_k t_nk log y_nk。和ではなくバッチの平均です。"),
+             HINT_CE])
 @cross_entropy_cases(Y_BATCH, np.eye(4)[LABELS])
 def test_ce_one_hot_batch(learner, expected):
     """cross_entropy_error of a batch of 3 with one-hot targets, averaged over the batch"""
@@ -135,7 +160,13 @@ def test_ce_one_hot_batch(learner, expected):
 
 
 @check("ce.zero_probability", 1, ja="cross_entropy_error: 正解の確率が 0 でも有限 (delta)",
-       hint=tr("add delta = 1e-7 inside the log: np.log(y + 1e-7)", "log の中に delta = 1e-7 を足します: np.log(y + 1e-7)"))
+       hint=[tr("What is log(0)?",
+                "log(0) はいくつですか?"),
+             tr("Add a tiny δ inside the log, log(y + δ) with δ = 1e-7, so a zero probability gives −log δ ≈ "
+                "16.12.",
+                "log の中に小さな δ を足します: log(y + δ)、δ = 1e-7。確率 0 なら −log δ ≈ 16.12 になります。"),
+             tr("add delta = 1e-7 inside the log: np.log(y + 1e-7)",
+                "log の中に delta = 1e-7 を足します: np.log(y + 1e-7)")])
 @cross_entropy_cases(Y_BOOK, np.eye(10)[3])
 def test_ce_zero_probability(learner, expected):
     """cross_entropy_error is −log(1e-7) ≈ 16.12, not inf, when the true class has probability 0"""
@@ -143,8 +174,12 @@ def test_ce_zero_probability(learner, expected):
 
 
 @check("bce.values", 1, ja="binary_cross_entropy: 確率と 0/1 の正解",
-       hint=tr("-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7))",
-               "-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7)) です"))
+       hint=[tr("Binary cross entropy scores each prediction against a 0/1 target, both ways.",
+                "2 値交差エントロピーは、各予測を 0/1 の正解と両方向で比べます。"),
+             tr("E = −mean(t·log(y + δ) + (1 − t)·log(1 − y + δ)) with δ = 1e-7.",
+                "E = −mean(t·log(y + δ) + (1 − t)·log(1 − y + δ))、δ = 1e-7。"),
+             tr("-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7))",
+                "-np.mean(yt * np.log(yp + 1e-7) + (1 - yt) * np.log(1 - yp + 1e-7)) です")])
 @cases(five=reference_loss("binary_cross_entropy", YP_BCE, YT_BCE))
 def test_bce_values(learner, expected):
     """binary_cross_entropy of five predictions"""

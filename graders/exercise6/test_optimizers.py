@@ -31,42 +31,76 @@ def three_steps(name):
     return cases(**steps_cases(name, {}, *THREE_STEPS))
 
 
-@check("sgd.steps", 1, ja="SGD: 3 ステップ後のパラメータ", hint=HINTS["SGD"])
+@check("sgd.steps", 1, ja="SGD: 3 ステップ後のパラメータ",
+       hint=[tr("SGD moves each parameter a little against its gradient, in place.",
+                "SGD は各パラメータを勾配と逆向きに少し、その場で動かします。"),
+             tr("W ← W − η ∂L/∂W for every key of params, with η = lr; change the arrays in the dict, do not "
+                "return new ones.",
+                "params のすべてのキーについて W ← W − η ∂L/∂W (η = lr)。辞書の配列を書き換え、新しい配列を返しません。"),
+             HINTS["SGD"]])
 @three_steps("SGD")
 def test_sgd_steps(learner, expected):
     """SGD with its default learning rate moves W and b like the reference over three steps"""
     check_steps(learner, expected, "SGD", {}, *THREE_STEPS)
 
 
-@check("momentum.steps", 1, ja="Momentum: 3 ステップ後のパラメータ", hint=HINTS["Momentum"])
+@check("momentum.steps", 1, ja="Momentum: 3 ステップ後のパラメータ",
+       hint=[tr("Momentum remembers a velocity between calls, one per parameter.",
+                "Momentum は呼び出しの間で速度を覚えます。パラメータごとに一つです。"),
+             tr("v ← αv − η ∂L/∂W, then W ← W + v; α = momentum, v starts at zeros shaped like W.",
+                "v ← αv − η ∂L/∂W、その後 W ← W + v。α = momentum、v は W と同じ形状の 0 から始めます。"),
+             HINTS["Momentum"]])
 @three_steps("Momentum")
 def test_momentum_steps(learner, expected):
     """Momentum with its defaults moves W and b like the reference over three steps"""
     check_steps(learner, expected, "Momentum", {}, *THREE_STEPS)
 
 
-@check("nesterov.steps", 1, ja="Nesterov: 3 ステップ後のパラメータ", hint=HINTS["Nesterov"])
+@check("nesterov.steps", 1, ja="Nesterov: 3 ステップ後のパラメータ",
+       hint=[tr("Nesterov looks ahead: it uses the velocity before it is updated.",
+                "Nesterov は先読みします: 更新前の速度を使います。"),
+             tr("With α = momentum: W ← W + α²v − (1 + α)η∂L/∂W, then v ← αv − η∂L/∂W (one v per key, kept across "
+                "calls).",
+                "α = momentum として W ← W + α²v − (1 + α)η∂L/∂W、その後 v ← αv − η∂L/∂W (キーごとに v を持ち、呼び出し間で保持)。"),
+             HINTS["Nesterov"]])
 @three_steps("Nesterov")
 def test_nesterov_steps(learner, expected):
     """Nesterov with its defaults moves W and b like the reference over three steps"""
     check_steps(learner, expected, "Nesterov", {}, *THREE_STEPS)
 
 
-@check("adagrad.steps", 1, ja="AdaGrad: 3 ステップ後のパラメータ", hint=HINTS["AdaGrad"])
+@check("adagrad.steps", 1, ja="AdaGrad: 3 ステップ後のパラメータ",
+       hint=[tr("AdaGrad slows down the parameters that have already moved a lot.",
+                "AdaGrad は、すでに大きく動いたパラメータほど遅くします。"),
+             tr("h ← h + (∂L/∂W)², W ← W − η ∂L/∂W / (√h + ε) with ε = 1e-7; h is kept per key across calls.",
+                "h ← h + (∂L/∂W)²、W ← W − η ∂L/∂W / (√h + ε)、ε = 1e-7。h はキーごとに呼び出し間で保持します。"),
+             HINTS["AdaGrad"]])
 @three_steps("AdaGrad")
 def test_adagrad_steps(learner, expected):
     """AdaGrad with its default learning rate moves W and b like the reference over three steps"""
     check_steps(learner, expected, "AdaGrad", {}, *THREE_STEPS)
 
 
-@check("rmsprop.steps", 1, ja="RMSprop: 3 ステップ後のパラメータ", hint=HINTS["RMSprop"])
+@check("rmsprop.steps", 1, ja="RMSprop: 3 ステップ後のパラメータ",
+       hint=[tr("RMSprop is AdaGrad that forgets old gradients.",
+                "RMSprop は古い勾配を忘れる AdaGrad です。"),
+             tr("h ← ρh + (1 − ρ)(∂L/∂W)² with ρ = decay_rate, then W ← W − η ∂L/∂W / (√h + ε).",
+                "h ← ρh + (1 − ρ)(∂L/∂W)² (ρ = decay_rate)、その後 W ← W − η ∂L/∂W / (√h + ε)。"),
+             HINTS["RMSprop"]])
 @three_steps("RMSprop")
 def test_rmsprop_steps(learner, expected):
     """RMSprop with its defaults moves W and b like the reference over three steps"""
     check_steps(learner, expected, "RMSprop", {}, *THREE_STEPS)
 
 
-@check("adam.steps", 2, ja="Adam: 3 ステップ後のパラメータ", hint=HINTS["Adam"])
+@check("adam.steps", 2, ja="Adam: 3 ステップ後のパラメータ",
+       hint=[tr("Adam keeps two running averages per parameter and corrects their start-up bias.",
+                "Adam はパラメータごとに 2 つの移動平均を持ち、始めの偏りを補正します。"),
+             tr("m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², step counter t starting at 1, W ← W − η·√(1 − β₂ᵗ)/(1 "
+                "− β₁ᵗ)·m / (√v + ε).",
+                "m ← β₁m + (1 − β₁)g、v ← β₂v + (1 − β₂)g²、ステップ数 t は 1 から。W ← W − η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·m / (√v + "
+                "ε)。"),
+             HINTS["Adam"]])
 @three_steps("Adam")
 def test_adam_steps(learner, expected):
     """Adam with its defaults moves W and b like the reference over three steps"""
@@ -78,8 +112,14 @@ MINIMISE = {"SGD": 0.95, "Momentum": 0.1, "Nesterov": 0.1, "AdaGrad": 1.5, "RMSp
 
 
 @check("optimizers.minimise", 1, ja="最適化: f(x, y) = x²/20 + y² の最小化",
-       hint=tr("each update must move params against the gradient, in place",
-               "各 update はパラメータを勾配の逆方向に、その場で動かします"))
+       hint=[tr("If an optimizer passes its three-step check but fails here, look at what it changes: the "
+                "caller's arrays?",
+                "3 ステップのチェックは通るのにここで失敗するなら、何を変えているかを見ます: 呼び出し側の配列ですか?"),
+             tr("Each update must move the parameters downhill, against the gradient, by writing into the arrays "
+                "of params (−=, +=, or [...] =).",
+                "各更新は params の配列に書き込んで (−=, +=, [...] =)、勾配と逆向きに坂を下る必要があります。"),
+             tr("each update must move params against the gradient, in place",
+                "各 update はパラメータを勾配の逆方向に、その場で動かします")])
 def test_minimise(learner):
     """Every optimizer brings f(x, y) = x²/20 + y² from (−7, 2) close to its minimum at (0, 0) in 60 steps"""
     module = learner.module("optimizers")
