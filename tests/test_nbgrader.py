@@ -2,6 +2,7 @@
 gradebook (manual overrides survive a regrade), and an nbgrader course whose test cells run the kit's graders."""
 import csv
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ pytest.importorskip("nbgrader")
 nbformat = pytest.importorskip("nbformat")
 
 from course import planted  # noqa: E402
-from course.export.gradebook import grade_cell_name, write_gradebook  # noqa: E402
+from course.export.gradebook import GradebookMismatch, grade_cell_name, write_gradebook  # noqa: E402
 from course.result import CheckResult, ExerciseResult, SubmissionResult  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -53,9 +54,14 @@ def test_gradebook_export_and_manual_override_survive_regrade(tmp_path):
     with Gradebook(db) as gb:   # what an instructor does in formgrader
         gb.find_grade(grade_cell_name("one_hot.basic"), "exercise0", "dlkit", "bob").manual_score = 1.5
         gb.db.commit()
-    # Regrade: bob fixed sign, and a new check appears for everyone.
-    write_gradebook([result("alice", {"sign.basic": True, "one_hot.basic": True, "tentimes.basic": True}),
-                     result("bob", {"sign.basic": True, "one_hot.basic": False, "tentimes.basic": False})], db)
+    # Regrade: bob fixed sign, and a new check appears for everyone: a new grade cell changes the maximum,
+    # so it is refused (nothing written) until forced.
+    regraded = [result("alice", {"sign.basic": True, "one_hot.basic": True, "tentimes.basic": True}),
+                result("bob", {"sign.basic": True, "one_hot.basic": False, "tentimes.basic": False})]
+    with pytest.raises(GradebookMismatch, match=r"grade cells it does not have: tentimes-basic.*4 -> 6"):
+        write_gradebook(regraded, db)
+    assert float(grades_csv(tmp_path)["bob"]["score"]) == 1.5
+    write_gradebook(regraded, db, force=True)
     rows = grades_csv(tmp_path)
     assert (float(rows["alice"]["score"]), float(rows["alice"]["max_score"])) == (6.0, 6.0)
     assert float(rows["bob"]["score"]) == 2.0 + 1.5     # auto for sign, the manual override for one_hot
@@ -69,26 +75,74 @@ def test_gradebook_refuses_empty_results(tmp_path):
         write_gradebook([], f"sqlite:///{tmp_path / 'gb.db'}")
 
 
-def fill_notebook(release_nb: Path, exercises_dir: Path, exercise: str) -> nbformat.NotebookNode:
-    """A learner's notebook: the released one with each %%module cell holding their module."""
+def fill_notebook(release_nb: Path, exercises_dir: Path | None, exercise: str) -> nbformat.NotebookNode:
+    """A learner's notebook: the released one with each %%module cell holding their module (None: the stubs)."""
     nb = nbformat.read(release_nb, as_version=4)
     for cell in nb.cells:
         first, _, _ = cell.source.partition("\n")
-        if first.startswith("%%module"):
+        if first.startswith("%%module") and exercises_dir is not None:
             module = first.split()[2]
             cell.source = first + "\n" + (exercises_dir / exercise / f"{module}.py").read_text()
     return nb
 
 
+def module_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.source.startswith("%%module"))
+
+
+# Learner cells an attacker adds to the released notebook (stubs left as they are), as (position, source).
+# Run by nbgrader's Execute in one kernel, each of the first five gave the stubs full marks or read source/.
+HOSTILE = {
+    "m-redefine": (2, "def run_checks(*args, **kwargs):\n    return 100.0"),
+    "m-modules": (1, "import sys, types\nfake = types.ModuleType('course.nbgrader.cell')\n"
+                     "fake.run_checks = lambda *a, **k: 100.0\nfake.use_magics = lambda: None\n"
+                     "sys.modules['course.nbgrader.cell'] = fake"),
+    "m-transformer": (2, "get_ipython().input_transformers_post.append(lambda lines: ['100.0\\n'])"),
+    "m-exit": (2, "raise SystemExit(0)"),
+    # After the module cell: the solution from the course's source notebook over the learner's module file.
+    "m-source": (3, "import json, pathlib\nnb = json.loads(pathlib.Path('../../../source/dlkit/exercise0.ipynb')"
+                    ".read_text())\ncell = next(c for c in nb['cells'] if ''.join(c['source']).startswith('%%module'))\n"
+                    "pathlib.Path('exercise0/basics.py').write_text(''.join(cell['source']).partition('\\n')[2])"),
+}
+
+
+def hostile_notebook(release: Path, name: str, course: Path) -> nbformat.NotebookNode:
+    nb = fill_notebook(release, None, "exercise0")
+    if name == "m-inmodule":    # inside the graded module cell: import the solution from source/ by its path
+        source = course / "source" / "dlkit" / "exercise0.ipynb"
+        cell = module_cell(nb)
+        cell.source = cell.source.replace("\n", (
+            f"\nimport json as _j, pathlib as _p\n_nb = _j.loads(_p.Path({str(source)!r}).read_text())\n"
+            "exec(next(''.join(c['source']) for c in _nb['cells'] if ''.join(c['source']).startswith('%%module'))"
+            ".partition('\\n')[2])\n"), 1)
+        return nb
+    position, code = HOSTILE[name]
+    nb.cells.insert(position, nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def gradebook_scores(course: Path, learners) -> dict[str, dict[str, float]]:
+    """learner -> grade cell -> the auto score nbgrader's autograde recorded."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {name: {g.name: g.auto_score for g in gb.find_submission_notebook("exercise0", "dlkit", name).grades}
+                for name in learners}
+
+
 @pytest.mark.slow
 def test_nbgrader_course_end_to_end(tmp_path):
+    """nbgrader autograde and `course grade` give every learner of a course the same score per check, equal to
+    the .py form's; no learner cell, however hostile, changes a verdict or reads source/; added cells are
+    reported; feedback shows the diagnosis, never the hidden checks."""
     from course import registry
     from course.grading.run import grade_submission
     from course.nbgrader import catalog
     from course.nbgrader.course import init_course
 
+    ex0 = registry.get("exercise0")
     course = tmp_path / "course"
-    init_course(course, [registry.get("exercise0")])
+    init_course(course, [ex0])
     nbgrader(course, "generate_assignment", "dlkit")
     release = course / "release" / "dlkit" / "exercise0.ipynb"
     released = release.read_text()
@@ -96,24 +150,43 @@ def test_nbgrader_course_end_to_end(tmp_path):
     assert "sign.tiny" not in released                       # hidden checks are stripped
 
     mistake = next(m for m in planted.planted("exercise0") if m.code == "norm-over-whole-array")
-    kit_scores = {}
+    py_scores = {}
     for name, mistakes in (("alice", []), ("bob", [mistake])):
         exercises = planted.make_submission(tmp_path / name, mistakes, exercises=["exercise0"])
-        kit_scores[name] = grade_submission(exercises, [registry.get("exercise0")]).score
+        py_scores[name] = grade_submission(exercises, [ex0]).score
         target = course / "submitted" / name / "dlkit"
         target.mkdir(parents=True)
         nbformat.write(fill_notebook(release, exercises, "exercise0"), target / "exercise0.ipynb")
-        nbgrader(course, "db", "student", "add", name)
-    nbgrader(course, "autograde", "dlkit")
+    stub = grade_submission(Path(__file__).parents[1] / "exercises", [ex0]).score
+    attackers = [*HOSTILE, "m-inmodule"]
+    for name in attackers:
+        target = course / "submitted" / name / "dlkit"
+        target.mkdir(parents=True)
+        nbformat.write(hostile_notebook(release, name, course), target / "exercise0.ipynb")
+    log = nbgrader(course, "autograde", "dlkit")
     nbgrader(course, "generate_feedback", "dlkit")
 
     checks = catalog.checks("exercise0")
     total = sum(c.points for c in checks)
     rows = grades_csv(course)
     assert float(rows["alice"]["max_score"]) == total
-    assert float(rows["alice"]["score"]) == total == kit_scores["alice"]
+    assert float(rows["alice"]["score"]) == total == py_scores["alice"]
     # nbgrader's score is the kit's `course grade` score: the planted mistake costs the same points.
-    assert float(rows["bob"]["score"]) == kit_scores["bob"] < total
+    assert float(rows["bob"]["score"]) == py_scores["bob"] < total
+    for name in attackers:
+        assert float(rows[name]["score"]) == stub < total, name
+    for name in HOSTILE:     # nbgrader's log names each notebook with cells not in the assignment
+        assert f"{name}: exercise0.ipynb holds 1 cell(s) not in the assignment" in log.stdout + log.stderr
+
+    # `course grade` on nbgrader's submitted/ gives each learner, named after the student, the same scores.
+    out = subprocess.run([str(BIN / "course"), "grade", str(course / "submitted"), "-e", "exercise0", "--no-store",
+                          "--json", "-"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    kit = {r["submission"]: {grade_cell_name(c["id"]): c["score"] for c in r["exercises"][0]["checks"]}
+           for r in json.loads(out.stdout)}
+    assert sorted(kit) == sorted(["alice", "bob", *attackers])
+    assert kit == gradebook_scores(course, kit)
+    assert "m-redefine: exercise0.ipynb holds 1 cell(s) not in the assignment (cell 3)" in out.stderr
 
     feedback = (course / "feedback" / "bob" / "dlkit" / "exercise0.html").read_text()
     assert "norm-over-whole-array" in feedback               # the kit's diagnosis reaches the learner
@@ -124,6 +197,110 @@ def test_nbgrader_course_end_to_end(tmp_path):
     hidden_source = (Path(__file__).parents[1] / "graders/exercise0/hidden").glob("*.py")
     for line in {ln.strip() for f in hidden_source for ln in f.read_text().splitlines() if len(ln.strip()) > 20}:
         assert line not in feedback
+    assert "not in the assignment" in (course / "feedback" / "m-exit" / "dlkit" / "exercise0.html").read_text()
+
+
+def test_notebook_reader_takes_the_module_cells_only(tmp_path):
+    """The module cell is found by its grade id (the last one where a learner duplicated it, as nbgrader keeps
+    it); added cells are counted, empty ones ignored; a deleted module cell and a broken file are named."""
+    from course import registry
+    from course.batch import notebooks
+    from course.nbgrader import catalog
+    from course.nbgrader.notebook import build
+
+    ex0 = registry.get("exercise0")
+    nb = build(ex0, catalog.checks("exercise0"))
+    cell = module_cell(nb)
+    decoy = nbformat.v4.new_code_cell(cell.source.replace("\n", "\nDECOY = 1\n", 1), metadata=dict(cell.metadata))
+    nb.cells[2:2] = [decoy, nbformat.v4.new_code_cell("print('scratch')"), nbformat.v4.new_markdown_cell("  ")]
+    work = notebooks.read_cells(nb.cells, ex0)
+    assert work.modules == {"basics": cell.source.partition("\n")[2]}
+    assert work.added == (3, 4) and work.missing == ()
+    nb.cells.remove(cell)
+    nb.cells.remove(decoy)
+    assert notebooks.read_cells(nb.cells, ex0).missing == ("basics",)
+    assert "にモジュール basics のセルがありません" in notebooks.read_cells(nb.cells, ex0).notes("ja")[1]
+    (tmp_path / "exercise0.ipynb").write_text("{not json")
+    notes = notebooks.read_submission(tmp_path, tmp_path / "out")
+    assert "is not a readable notebook" in notes[0] and not (tmp_path / "out" / "exercise0").exists()
+
+
+def test_nbgrader_layout_names_the_learner_after_the_student(tmp_path):
+    """submitted/<student>/<assignment>/ is always the student's, whichever folder is named; a notebook is the
+    submission even beside a helper folder (which made the assignment folder look like the learner)."""
+    from course import registry
+    from course.batch.discover import discover, submission_folders
+    from course.nbgrader import catalog
+    from course.nbgrader.notebook import build
+
+    nb = build(registry.get("exercise5"), catalog.checks("exercise5"))
+    for student in ("alice", "bob"):
+        folder = tmp_path / "course" / "submitted" / student / "dlkit"
+        (folder / "exercise5").mkdir(parents=True)
+        (folder / "exercise5" / "common.py").write_text("# the given helper\n")
+        nbformat.write(nb, folder / "exercise5.ipynb")
+    (tmp_path / "course" / "source").mkdir()
+    submitted = tmp_path / "course" / "submitted"
+    for named, learners in ((tmp_path / "course", ["alice", "bob"]), (submitted, ["alice", "bob"]),
+                            (submitted / "alice", ["alice"]), (submitted / "alice" / "dlkit", ["alice"])):
+        found = discover([named])
+        assert [s.learner for s in found] == learners, named
+    sub = found[0]
+    assert sorted(p.name for p in (sub.exercises_dir / "exercise5").iterdir()) == ["common.py", "layers.py",
+                                                                                   "two_layer_net.py"]
+    hidden = submission_folders(found)
+    assert tmp_path / "course" / "source" in hidden and sub.exercises_dir.parent in hidden
+
+
+def course_gradebook(tmp_path: Path) -> str:
+    """An nbgrader gradebook whose assignment has notebook exercise0 with two 2-point cells."""
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    (tmp_path / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.db_url = {db!r}\n")
+    write_gradebook([result("alice", {"sign.basic": True, "one_hot.basic": True})], db)
+    return db
+
+
+def test_gradebook_command_refuses_a_reshape_and_forces_it(tmp_path):
+    """`course nbgrader gradebook` with results for notebooks the assignment lacks stops with a message that
+    names them and the new maximum, writing nothing; --force writes them."""
+    from click.testing import CliRunner
+
+    from course.cli import main
+
+    db = course_gradebook(tmp_path)
+    wider = result("bob", {"sign.basic": True, "one_hot.basic": False})
+    wider.exercises.append(ExerciseResult("exercise1", [CheckResult("diff.basic", "passed", 3.0, 3.0)]))
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([wider.to_dict()]))
+    run = CliRunner().invoke(main, ["nbgrader", "gradebook", str(results), "--db", db])
+    assert run.exit_code == 2
+    assert "notebooks the assignment does not have: exercise1" in run.output and "4 -> 7" in run.output
+    assert "bob" not in grades_csv(tmp_path)
+    run = CliRunner().invoke(main, ["nbgrader", "gradebook", str(results), "--db", db, "--force"])
+    assert run.exit_code == 0, run.output
+    assert float(grades_csv(tmp_path)["bob"]["max_score"]) == 7.0
+
+
+def test_gradebook_timestamps_are_the_submissions(tmp_path):
+    """nbgrader's timestamp.txt where the submission has one, else its newest file's time."""
+    from nbgrader.api import Gradebook
+
+    from course.export.gradebook import submission_time
+
+    db = course_gradebook(tmp_path)
+    submitted = tmp_path / "submitted"
+    (submitted / "alice" / "dlkit").mkdir(parents=True)
+    (submitted / "alice" / "dlkit" / "timestamp.txt").write_text("2026-11-30T23:59:30.5+09:00\n")
+    (submitted / "bob" / "dlkit").mkdir(parents=True)
+    (submitted / "bob" / "dlkit" / "exercise0.ipynb").write_text("{}")
+    os.utime(submitted / "bob" / "dlkit" / "exercise0.ipynb", (1764547200, 1764547200))   # 2025-12-01 00:00 UTC
+    stamps = {name: submission_time(submitted / name / "dlkit") for name in ("alice", "bob")}
+    assert stamps["alice"].isoformat() == "2026-11-30T14:59:30.500000"
+    assert stamps["bob"].isoformat() == "2025-12-01T00:00:00"
+    write_gradebook([result("alice", {"sign.basic": True, "one_hot.basic": True}),
+                     result("bob", {"sign.basic": False, "one_hot.basic": True})], db, timestamps=stamps)
+    with Gradebook(db) as gb:
+        assert {n: gb.find_submission("dlkit", n).timestamp for n in stamps} == stamps
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="needs torch")
@@ -153,7 +330,7 @@ def test_notebook_points_are_the_kit_points_on_each_device(tmp_path):
 def test_autograde_hides_the_source_notebooks_and_every_students_work(tmp_path):
     """In nbgrader's course layout the source notebooks hold the solutions and submitted/ and autograded/
     every classmate's work: learner code graded in autograded/<student>/<assignment> sees none of them."""
-    from course.nbgrader.cell import course_private
+    from course.nbgrader.layout import course_private
 
     for name in ("source/dlkit", "release/dlkit", "submitted/alice/dlkit", "autograded/alice/dlkit", "feedback"):
         (tmp_path / name).mkdir(parents=True)

@@ -4,8 +4,11 @@ Three layouts are understood, and may be mixed on one command line:
 
 - a submission itself: a learner's ``exercises/`` folder, or a folder holding one (its name is the learner id);
 - a class folder: one subfolder per learner id, each a submission;
-- nbgrader's ``submitted/<student>/<assignment>/`` (the argument is ``submitted/`` or the course folder above
-  it); the student's folder name is the learner id.
+- nbgrader's ``submitted/<student>/<assignment>/`` (the argument is ``submitted/``, the course folder above
+  it, a student's folder or one assignment folder); the student's folder name is always the learner id.
+
+A submission's exercises are ``exerciseN/`` folders of modules, or ``exerciseN.ipynb`` notebooks made by
+``course nbgrader init``, whose module cells :mod:`course.batch.notebooks` reads (nothing in them is run).
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course import paths, registry
+from course.batch import notebooks
+from course.nbgrader.layout import course_private
 
 
 class DiscoveryError(Exception):
@@ -26,26 +31,39 @@ class Submission:
     learner: str
     exercises_dir: Path
     source: Path        # the folder as named or found, for messages
+    notes: tuple[str, ...] = ()    # what reading it found (notebook cells not in the assignment, unreadable files)
 
 
 def is_submission(folder: Path) -> bool:
     """True when ``folder`` is, or directly contains, a learner's exercises folder."""
     ids = {e.id for e in registry.exercises()}
     root = paths.find_exercises_dir(folder)
-    return root.is_dir() and any((root / i).is_dir() for i in ids)
+    return root.is_dir() and any((root / i).is_dir() for i in ids) or bool(notebooks.notebook_exercises(folder))
+
+
+def _submission(learner: str, folder: Path) -> Submission:
+    """The submission in ``folder``: its exercises folder, or the modules of its notebooks written to a
+    scratch folder (the notebooks, where present, are the submission; .py files beside them are not)."""
+    if notebooks.notebook_exercises(folder):
+        dest = notebooks.scratch_folder() / learner
+        return Submission(learner, dest, folder, tuple(notebooks.read_submission(folder, dest)))
+    return Submission(learner, paths.find_exercises_dir(folder), folder)
+
+
+def _student_submissions(student: Path, assignment: str | None) -> list[Submission]:
+    """nbgrader's ``submitted/<student>/``: the assignment asked for (or the only one), named after the student."""
+    candidates = sorted(p for p in student.iterdir() if p.is_dir() and is_submission(p))
+    if assignment is not None:
+        candidates = [p for p in candidates if p.name == assignment]
+    if len(candidates) > 1:
+        names = ", ".join(p.name for p in candidates)
+        raise DiscoveryError(f"{student} holds several assignments ({names}); choose one with --assignment")
+    return [_submission(student.name, p) for p in candidates]
 
 
 def _nbgrader_submissions(submitted: Path, assignment: str | None) -> list[Submission]:
-    found = []
-    for student in sorted(p for p in submitted.iterdir() if p.is_dir()):
-        candidates = sorted(p for p in student.iterdir() if p.is_dir() and is_submission(p))
-        if assignment is not None:
-            candidates = [p for p in candidates if p.name == assignment]
-        if len(candidates) > 1:
-            names = ", ".join(p.name for p in candidates)
-            raise DiscoveryError(f"{student} holds several assignments ({names}); choose one with --assignment")
-        found += [Submission(student.name, paths.find_exercises_dir(p), p) for p in candidates]
-    return found
+    return [s for student in sorted(p for p in submitted.iterdir() if p.is_dir())
+            for s in _student_submissions(student, assignment)]
 
 
 def discover(folders: list[Path], assignment: str | None = None) -> list[Submission]:
@@ -59,12 +77,19 @@ def discover(folders: list[Path], assignment: str | None = None) -> list[Submiss
         folder = folder.resolve()
         if folder.name != "submitted" and (folder / "submitted").is_dir():
             folder = folder / "submitted"
+        in_submitted = folder.parent.parent.name == "submitted"    # submitted/<student>/<assignment>
         if is_submission(folder):
-            learner = folder.parent.name if folder.name == "exercises" else folder.name
-            found.append(Submission(learner, paths.find_exercises_dir(folder), folder))
+            learner = folder.parent.name if folder.name == "exercises" or in_submitted else folder.name
+            found.append(_submission(learner, folder))
+            continue
+        if folder.parent.name == "submitted":       # submitted/<student>: the learner is the student
+            group = _student_submissions(folder, assignment)
+            if not group:
+                raise DiscoveryError(f"{folder} holds no assignment with exercises")
+            found += group
             continue
         children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-        direct = [Submission(p.name, paths.find_exercises_dir(p), p) for p in children if is_submission(p)]
+        direct = [_submission(p.name, p) for p in children if is_submission(p)]
         group = direct or _nbgrader_submissions(folder, assignment)
         if not group:
             raise DiscoveryError(f"{folder} holds no submission: expected exerciseN/ folders, one subfolder per "
@@ -124,4 +149,7 @@ def submission_folders(submissions: list[Submission]) -> list[Path]:
         parent = sub.source.resolve().parent
         safe = parent != Path(parent.anchor) and not any(n == parent or parent in n.parents for n in needed)
         folders.add(parent if safe else sub.exercises_dir)
+        if sub.source.resolve() not in sub.exercises_dir.parents:    # modules read from notebooks: all learners'
+            folders.add(sub.exercises_dir.parent)
+        folders.update(course_private(sub.source))     # in an nbgrader course: source/ holds the solutions
     return sorted(folders)

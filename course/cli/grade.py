@@ -55,14 +55,15 @@ def _lateness(submissions, due: str | None, rule: str):
                     parse_time(due) if due else None, LateRule.parse(rule))
 
 
-def _gradebook(results, url: str, assignment: str) -> None:
+def _gradebook(results, url: str, assignment: str, submissions) -> None:
     try:
-        from course.export.gradebook import write_gradebook
+        from course.export.gradebook import submission_time, write_gradebook
         import nbgrader  # noqa: F401  (checked here so the message names what to install)
     except ImportError as exc:
         raise click.ClickException(f"--gradebook needs nbgrader ({exc}); install it with "
                                    f"pip install 'dl-course-kit[instructor]'") from None
-    write_gradebook(results, url, assignment=assignment)
+    write_gradebook(results, url, assignment=assignment,
+                    timestamps={s.learner: submission_time(s.source) for s in submissions})
 
 
 def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises, progress):
@@ -164,6 +165,9 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         raise click.UsageError(str(exc.args[0]))
     except (DiscoveryError, StoreError, LatenessError) as exc:
         raise click.UsageError(str(exc))
+    for sub in submissions:     # e.g. notebook cells not in the assignment: never run, but worth a look
+        for note in sub.notes:
+            click.echo(f"{sub.learner}: {note}", err=True)
     settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory,
                         hide=tuple(str(p) for p in submission_folders(submissions)))
     try:
@@ -204,7 +208,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         status = EXIT_BELOW_MAX if classroom.below_maximum(results) else status
     if gradebook_url:
         try:
-            _gradebook(results, gradebook_url, assignment or "dlkit")
+            _gradebook(results, gradebook_url, assignment or "dlkit", submissions)
         except Exception as exc:  # the grades are stored; a gradebook problem must not hide the other exports
             click.echo(f"could not write the gradebook {gradebook_url}: {exc}", err=True)
             status = max(status, EXIT_EXPORT)

@@ -1,9 +1,13 @@
 """The result model written into nbgrader's own gradebook, so ``nbgrader export`` and formgrader show it.
 
 Layout (the same one ``course nbgrader init`` gives nbgrader, so both ways fill the same rows): one
-assignment, one notebook per exercise, one code grade cell per check (its ``auto_score``). Rows are updated
-in place, never recreated: a ``manual_score`` an instructor set in formgrader stays, and nbgrader's
-``Grade.score`` keeps preferring it over the regraded ``auto_score``.
+assignment, one notebook per exercise, one code grade cell per check that has points (its ``auto_score``).
+Rows are updated in place, never recreated: a ``manual_score`` an instructor set in formgrader stays, and
+nbgrader's ``Grade.score`` keeps preferring it over the regraded ``auto_score``.
+
+The gradebook is never reshaped silently: results whose exercises, checks or points differ from an
+assignment the gradebook already has are refused (:class:`GradebookMismatch`) unless forced. Each
+submission's timestamp is the learner's (:func:`submission_time`), so nbgrader's late penalties apply.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import re
 import shutil
 import sys
 import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 from course.result import SubmissionResult
@@ -23,15 +28,64 @@ def grade_cell_name(check_id: str) -> str:
     return re.sub(r"[^\w-]", "-", check_id)
 
 
+class GradebookMismatch(ValueError):
+    """The results do not have the shape of the assignment already in the gradebook."""
+
+
 def _max_scores(results: list[SubmissionResult]) -> dict[str, dict[str, float]]:
-    """exercise -> check -> points; a check skipped for one learner (max 0) keeps its points from others."""
+    """exercise -> check -> points; a check skipped for one learner (max 0) keeps its points from others, and
+    one worth nothing for everyone (a GPU check graded on the CPU, a kit error) gets no cell."""
     layout: dict[str, dict[str, float]] = {}
     for result in results:
         for exercise in result.exercises:
             cells = layout.setdefault(exercise.id, {})
             for check in exercise.checks:
                 cells[check.id] = max(cells.get(check.id, 0.0), check.max_score)
-    return layout
+    return {ex: {c: points for c, points in cells.items() if points > 0} for ex, cells in layout.items()}
+
+
+def mismatch(gb, assignment: str, layout: dict[str, dict[str, float]]) -> list[str]:
+    """How ``layout`` (exercise -> check -> points) differs from ``assignment`` in the gradebook ``gb``: one line
+    per difference, none when they agree or the gradebook has no such assignment yet."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        have = {nb.name: {c.name: float(c.max_score) for c in nb.grade_cells}
+                for nb in gb.find_assignment(assignment).notebooks}
+    except MissingEntry:
+        return []
+    want = {ex: {grade_cell_name(c): points for c, points in checks.items()} for ex, checks in layout.items()}
+    lines = []
+    if set(want) - set(have):
+        lines.append(f"notebooks the assignment does not have: {', '.join(sorted(set(want) - set(have)))}")
+    if set(have) - set(want):
+        lines.append(f"notebooks of the assignment with no results: {', '.join(sorted(set(have) - set(want)))}")
+    for notebook in sorted(set(want) & set(have)):
+        cells, ours = have[notebook], want[notebook]
+        if set(ours) - set(cells):
+            lines.append(f"{notebook}: grade cells it does not have: {', '.join(sorted(set(ours) - set(cells)))}")
+        if set(cells) - set(ours):
+            lines.append(f"{notebook}: grade cells with no result: {', '.join(sorted(set(cells) - set(ours)))}")
+        lines += [f"{notebook}: {name} is worth {cells[name]:g} points there, {ours[name]:g} in the results"
+                  for name in sorted(set(ours) & set(cells)) if cells[name] != ours[name]]
+    if lines:
+        total = sum(sum(c.values()) for c in have.values())
+        merged = {**have, **{nb: {**have.get(nb, {}), **cells} for nb, cells in want.items()}}
+        lines.append(f"maximum score {total:g} -> {sum(sum(c.values()) for c in merged.values()):g}")
+    return lines
+
+
+def submission_time(folder: Path) -> datetime | None:
+    """When the submission in ``folder`` was made, in UTC: nbgrader's ``timestamp.txt`` where present (as
+    nbgrader reads it), else the newest modification time of its files; None for a folder with no file."""
+    stamp = Path(folder) / "timestamp.txt"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip():
+        from nbgrader.utils import parse_utc
+
+        return parse_utc(stamp.read_text(encoding="utf-8").strip())
+    times = [p.stat().st_mtime for p in Path(folder).rglob("*") if p.is_file()
+             and not {"__pycache__", ".ipynb_checkpoints"} & set(p.parts)]
+    return datetime.fromtimestamp(max(times), timezone.utc).replace(tzinfo=None) if times else None
 
 
 def _check_names(layout: dict[str, dict[str, float]]) -> None:
@@ -59,11 +113,14 @@ def _alembic_on_path():
         os.environ["PATH"] = saved
 
 
-def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: str = "dlkit") -> None:
+def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: str = "dlkit", *,
+                    timestamps: dict[str, datetime] | None = None, force: bool = False) -> None:
     """Write students, ``assignment``, its notebooks/grade cells and every check's score into the gradebook.
 
     ``db_url`` is an SQLAlchemy URL (``sqlite:///course/gradebook.db``); tables are created when absent.
-    Scores go to ``Grade.auto_score``; ``manual_score`` and comments are left as they are.
+    Scores go to ``Grade.auto_score``; ``manual_score`` and comments are left as they are. ``timestamps``
+    (learner id -> UTC time, from :func:`submission_time`) become the submissions' timestamps. Results whose
+    shape differs from the assignment already there raise :class:`GradebookMismatch`, unless ``force``.
     """
     from nbgrader.api import Gradebook, Grade, MissingEntry, SubmittedNotebook
 
@@ -76,6 +133,12 @@ def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: st
     with _alembic_on_path(), Gradebook(db_url) as gb, warnings.catch_warnings():
         # nbgrader's own add_submission trips SQLAlchemy's autoflush warnings; the rows are written anyway.
         warnings.simplefilter("ignore", SAWarning)
+        problems = mismatch(gb, assignment, layout)
+        if problems and not force:
+            raise GradebookMismatch(f"the results do not match assignment {assignment!r} in the gradebook ("
+                                    + "; ".join(problems) + "); nothing was written. Grade the assignment's "
+                                    "exercises only (course grade -e ...), or force it to change shape "
+                                    "(course nbgrader gradebook --force)")
         gb.update_or_create_assignment(assignment)
         for exercise, checks in layout.items():
             gb.update_or_create_notebook(exercise, assignment)
@@ -88,6 +151,8 @@ def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: st
                 submission = gb.find_submission(assignment, result.submission)
             except MissingEntry:
                 submission = gb.add_submission(assignment, result.submission)
+            if (timestamps or {}).get(result.submission):
+                submission.timestamp = timestamps[result.submission]
             for exercise in result.exercises:
                 try:
                     notebook = gb.find_submission_notebook(exercise.id, assignment, result.submission)
@@ -96,7 +161,7 @@ def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: st
                                                  assignment=submission)
                     gb.db.add(notebook)
                 grades = {g.name: g for g in notebook.grades}
-                for check in exercise.checks:
+                for check in (c for c in exercise.checks if c.id in layout[exercise.id]):
                     name = grade_cell_name(check.id)
                     grade = grades.get(name)
                     if grade is None:    # a check added after this learner was first written

@@ -1,12 +1,15 @@
-"""What the notebook's cells call, inside the Jupyter kernel.
+"""What the notebook's cells call in the learner's Jupyter kernel, while they work.
 
 ``%%module exerciseN name`` writes the cell to ``exerciseN/name.py`` without running it;
-``run_checks("exerciseN", "check.id")`` grades that folder through the same engine as ``course check`` and
-``course grade`` (learner code in the sandbox, verdicts here), prints the verdict and returns the score.
+``run_checks("exerciseN", "check.id")`` grades that folder through the same engine as ``course check``
+(learner code in the sandbox), prints the verdict and returns the score. Nothing here decides a grade: every
+cell of the learner's notebook, and so anything in this kernel, is theirs to change. At autograde the kit's
+nbgrader step (:mod:`course.nbgrader.autograde`) runs no cell and writes each test cell's verdict from
+:func:`verdict`, graded in the sandbox from the module cells alone.
 
 nbgrader gives 0 points to a test cell that writes anything to stderr, and partial credit when a cell's
 value is a number: so grading runs with warnings off and stderr swallowed, and a cell's value is the
-check's score (0 for a check skipped here, e.g. a GPU check autograded without CUDA: a check not run
+check's score (0 for a check skipped here, e.g. a GPU check graded without CUDA: a check not run
 must not score; `course nbgrader init` gives GPU checks cells only with ``--device cuda``).
 """
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import warnings
 from pathlib import Path
 
 from course import paths, registry
 from course.i18n import default_lang, pick, tr
+from course.nbgrader.layout import course_private
 from course.result import ExerciseResult
 
 _graded: dict[tuple[str, str], ExerciseResult] = {}
@@ -50,37 +55,46 @@ def grade_folder(exercise: str, root: Path | None = None, device: str = "cpu") -
     return _graded[key]
 
 
-def course_private(root: Path) -> list[Path]:
-    """Where ``root`` is a student's folder in an nbgrader course (``autograded/<student>/<assignment>``), the
-    course folders learner code must not see: the source notebooks hold the solutions, and submitted/,
-    autograded/ and feedback/ every classmate's work."""
-    if root.parent.parent.name not in ("autograded", "submitted"):
-        return []
-    course = root.parents[2]
-    return [course / name for name in ("source", "submitted", "autograded", "feedback") if (course / name).is_dir()]
-
-
-def run_checks(exercise: str, check_id: str, device: str = "cpu") -> float | None:
-    """Print the verdict of one check on the notebook's modules (graded on ``device``) and return its score."""
-    result = grade_folder(exercise, device=device)
-    lang = default_lang()
+def verdict(result: ExerciseResult, check_id: str, lang: str) -> tuple[str, float]:
+    """What a check's test cell shows (verdict, message, diagnosis, hint) and the score it is worth; a check
+    that did not run shows why and scores 0."""
     for check in result.checks:
         if check.id == check_id:
             break
     else:
         errors = [c.message for c in result.checks if c.status == "error" and c.max_score == 0]
-        print(f"✗ {check_id}: not run" + ("".join("\n" + e for e in errors) if errors else ""))
-        return 0.0
+        return f"✗ {check_id}: " + pick(tr("not run", "実行されませんでした"), lang) + "".join(
+            "\n" + e for e in errors), 0.0
     mark = {"passed": "✓", "skipped": "-"}.get(check.status, "✗")
-    print(f"{mark} {check.id} [{check.status}] {check.title}")
+    lines = [f"{mark} {check.id} [{check.status}] {check.title}"]
     if check.message:
-        print(check.message)
+        lines.append(check.message)
     if check.diagnosis:
         from course.mistakes import explain
-        print(f"{pick(tr('diagnosis', '診断'), lang)} [{check.diagnosis}] {explain(check.diagnosis, lang)}")
+        lines.append(f"{pick(tr('diagnosis', '診断'), lang)} [{check.diagnosis}] {explain(check.diagnosis, lang)}")
     if check.hint:
-        print(pick(tr("hint", "ヒント"), lang) + ": " + check.hint)
-    return check.score
+        lines.append(pick(tr("hint", "ヒント"), lang) + ": " + check.hint)
+    return "\n".join(lines), check.score
+
+
+def run_checks(exercise: str, check_id: str, device: str = "cpu") -> float | None:
+    """Print the verdict of one check on the notebook's modules (graded on ``device``) and return its score.
+
+    This is the learner's own check while working. At autograde no cell runs: the kit's nbgrader step
+    (:mod:`course.nbgrader.autograde`) grades the module cells in the sandbox and writes each verdict.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        # Only a course configured without the kit's autograde step executes test cells; a verdict computed in
+        # the learner's kernel could be anything a learner cell made it, so it is refused, not given.
+        print(pick(tr("✗ not graded: this course's nbgrader_config.py executes notebooks; rewrite it with "
+                      "`course nbgrader init --force` so that the kit grades them in its sandbox",
+                      "✗ 採点しません: このコースの nbgrader_config.py はノートブックを実行します。"
+                      "`course nbgrader init --force` で書き直すと、キットがサンドボックスで採点します"),
+                   default_lang()))
+        return 0.0
+    text, score = verdict(grade_folder(exercise, device=device), check_id, default_lang())
+    print(text)
+    return score
 
 
 def write_module(line: str, cell: str) -> None:

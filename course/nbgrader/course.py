@@ -16,10 +16,17 @@ import os
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
+from course.nbgrader.autograde import autograde_preprocessors
+
 c = get_config()
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-# The first check cell of a notebook grades the whole exercise in the kit's sandbox.
+# Verdicts are computed outside the learner's kernel: at autograde the kit's step takes the place of
+# nbgrader's Execute, runs no cell of a submission, and grades its %%module cells in the kit's sandbox.
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.GradeInSandbox.device = {device!r}
+c.GradeInSandbox.lang = {lang!r}
+# For a notebook of your own added to the assignment, which nbgrader executes as usual.
 c.ExecutePreprocessor.timeout = {timeout}
 # Graded modules are written by the notebook's %%module cells: never copy them from source/ (where running
 # the instructor's notebook would leave the solutions) or over a learner's copy.
@@ -67,7 +74,8 @@ def init_course(root: Path, exercises: list[registry.Exercise], *, assignment: s
             written.append(source / ex.id / helper.name)
     timeout = int(max(ex.timeout for ex in exercises)) + 60
     config = root / "nbgrader_config.py"
-    config.write_text(CONFIG.format(course_id=course_id, timeout=timeout, assignment=assignment,
+    config.write_text(CONFIG.format(course_id=course_id, timeout=timeout, assignment=assignment, device=device,
+                                    lang=lang,
                                     modules=", ".join(repr(n) for n in sorted(set(names))),
                                     paths=", ".join(repr(p) for p in graded)), encoding="utf-8")
     return [config, *written]

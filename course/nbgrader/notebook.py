@@ -16,6 +16,7 @@ import nbformat
 from course import paths, registry
 from course.export.gradebook import grade_cell_name
 from course.i18n import pick
+from course.nbgrader import layout
 from course.nbgrader.catalog import CheckInfo
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -76,13 +77,13 @@ def build(exercise: registry.Exercise, checks: list[CheckInfo], lang: str = "en"
         readme.read_text(encoding="utf-8") if readme.is_file() else "")
     intro += ("\n\nWrite your code in the cells that start with `%%module`, run them, then run the check cells "
               "below them.\n`%%module` で始まるセルにコードを書いて実行し、その下のチェックのセルを実行します。")
-    cells = [_cell("markdown", intro, f"{exercise.id}-intro"),
+    cells = [_cell("markdown", intro, layout.intro_id(exercise.id)),
              _cell("code", "from course.nbgrader.cell import run_checks, use_magics\nuse_magics()",
-                   f"{exercise.id}-setup")]
+                   layout.setup_id(exercise.id))]
     for module in exercise.modules:
         source = (paths.solutions_dir(exercise.id) / f"{module}.py").read_text(encoding="utf-8")
-        cells.append(_cell("code", f"%%module {exercise.id} {module}\n" + mark_solution_regions(source),
-                           f"{exercise.id}-{module}", solution=True, locked=False))
+        cells.append(_cell("code", layout.module_header(exercise.id, module) + "\n" + mark_solution_regions(source),
+                           layout.module_id(exercise.id, module), solution=True, locked=False))
     for check in checks:
         if check.gpu and device != "cuda":
             continue
