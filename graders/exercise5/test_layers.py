@@ -106,8 +106,7 @@ def test_sigmoid(learner, expected):
                 "dx = dout @ W.T、dW = x.T @ dout (W と同じ形状)、db = dout.sum(axis=0) (平均ではなく和)")])
 @cases(rows=affine_case(**AFFINE), images=affine_case(**AFFINE_IMAGES))
 def test_affine(learner, expected):
-    """Affine backward gives dx (shaped like x, also for an (N, C, H, W) batch), dW (shaped like W) and db
-    (summed over the batch)"""
+    """Affine backward gives dx shaped like x (also (N, C, H, W)), dW shaped like W, db summed over the batch"""
     check_affine(learner, expected["rows"], **AFFINE)
     check_affine(learner, expected["images"], **AFFINE_IMAGES)
 
