@@ -42,6 +42,22 @@ def test_setup_sh_pins_the_constraints_and_installs_into_a_venv(zip_ex3):
     assert "@" not in setup.replace('"$KIT@EXTRAS@"', "")  # every placeholder filled
 
 
+def test_a_wheelhouse_goes_into_the_zip_and_setup_sh_then_asks_no_index(tmp_path):
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl").write_bytes(b"PK")
+    out = tmp_path / "autograder.zip"
+    built = _course(["gradescope", "build", "-e", "exercise0", "-o", out, "--wheelhouse", tmp_path / "wheels"],
+                    tmp_path)
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(out) as zf:
+        assert "kit/wheels/numpy-2.4.6-cp311-cp311-linux_x86_64.whl" in zf.namelist()
+        setup = zf.read("setup.sh").decode()
+    assert '--no-index --find-links "$KIT/wheels"' in setup
+    (tmp_path / "empty").mkdir()
+    empty = _course(["gradescope", "build", "-o", out, "--wheelhouse", tmp_path / "empty"], tmp_path)
+    assert empty.returncode == 2 and "holds no .whl" in empty.stderr
+
+
 def _fake(bindir: Path, name: str, target: str | None) -> None:
     """A stand-in interpreter on PATH: a link to this Python, or one that fails the version test (as 3.8 does)."""
     path = bindir / name

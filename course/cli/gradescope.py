@@ -53,7 +53,10 @@ def gradescope():
 @click.option("--exercise", "-e", "exercise_names", multiple=True,
               help="Exercises this assignment grades (repeatable; default: all).")
 @isolation_choice
-def build(output, exercise_names, isolation):
+@click.option("--wheelhouse", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A folder of wheels to install from instead of a package index (the kit's dependencies and "
+                   "setuptools, e.g. from `pip download -d DIR -c constraints.txt setuptools '.[torch]'`).")
+def build(output, exercise_names, isolation, wheelhouse):
     """Write autograder.zip: setup.sh, run_autograder and the kit (the chosen exercises' graders and solutions).
 
     Upload it as a Gradescope "Zip file upload" autograder. setup.sh installs the kit into a venv of a Python
@@ -79,6 +82,13 @@ def build(output, exercise_names, isolation):
             elif src.is_file():
                 (kit / part).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, kit / part)
+        if wheelhouse:
+            wheels = sorted(Path(wheelhouse).glob("*.whl"))
+            if not wheels:
+                raise click.UsageError(f"--wheelhouse {wheelhouse} holds no .whl file")
+            (kit / "wheels").mkdir()
+            for wheel in wheels:
+                shutil.copy2(wheel, kit / "wheels" / wheel.name)
         for path in sorted(kit.rglob("*")):
             if path.is_file():
                 zf.write(path, path.relative_to(tmp).as_posix())

@@ -38,6 +38,12 @@ if ! PYTHON="$(find_python)"; then
     PYTHON="$(find_python)" || { echo "setup.sh: could not install a Python >= @MIN_PYTHON@" >&2; exit 1; }
 fi
 "$PYTHON" -m venv "$ROOT/venv"
-"$ROOT/venv/bin/python" -m pip install -q --upgrade pip
-"$ROOT/venv/bin/python" -m pip install -q -c "$KIT/constraints.txt" @PIP_OPTIONS@ "$KIT@EXTRAS@"
+if [ -d "$KIT/wheels" ]; then
+    # Built with --wheelhouse: every Python package comes from the zip, no package index is asked.
+    "$ROOT/venv/bin/python" -m pip install -q --no-index --find-links "$KIT/wheels" -c "$KIT/constraints.txt" \
+        "$KIT@EXTRAS@"
+else
+    "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
+    "$ROOT/venv/bin/python" -m pip install -q -c "$KIT/constraints.txt" @PIP_OPTIONS@ "$KIT@EXTRAS@"
+fi
 "$ROOT/venv/bin/python" -c "import course.cli"
