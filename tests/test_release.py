@@ -31,8 +31,8 @@ def bundle9(tmp_path_factory):
     pytest.importorskip("torch")
     out = tmp_path_factory.mktemp("release9") / "bundle"
     reports = build(out, ["exercise9"], allow_dirty=True)
-    # No recorded answers: the checks' own models come from the contract, not from the solution.
-    assert [(r.id, r.public, r.hidden, r.answers) for r in reports] == [("exercise9", 6, 7, 0)]
+    # The reference's training on fixed data: train_one_epoch's three cases and evaluate's trained state.
+    assert [(r.id, r.public, r.hidden, r.answers) for r in reports] == [("exercise9", 6, 7, 4)]
     return out
 
 
@@ -58,7 +58,7 @@ def test_bundle_has_no_solution_hidden_check_or_compiled_file(bundle):
     hidden_lines = {ln.strip() for ln in hidden.splitlines()
                     if ln.strip().startswith(("@check", "expect", "def ")) and ln.strip() not in public}
     assert solution_lines and hidden_lines
-    blob = b"\n".join(p.read_bytes() for p in files)     # code, the recorded answers, every data file
+    blob = b"\n".join(p.read_bytes() for p in files)     # code, the expected values, every data file
     assert [s for s in solution_lines | hidden_lines if s.encode() in blob] == []
     assert (bundle / "graders/exercise0/hidden-checks.txt").read_text().strip() == "4"
     data = json.loads((bundle / "graders/exercise0" / expected.DATA_JSON).read_text(encoding="utf-8"))
@@ -86,7 +86,7 @@ def test_course_check_in_bundle_stub_fails_solution_passes(bundle, tmp_path):
     assert rc == 0 and [c["status"] for c in ex["checks"]] == ["passed"] * 4
 
 
-def test_bundle_still_diagnoses_with_replayed_answers(bundle, tmp_path):
+def test_bundle_still_diagnoses_with_shipped_values(bundle, tmp_path):
     learner = tmp_path / "learner"
     shutil.copytree(bundle, learner)
     mistake = next(m for m in planted.planted("exercise0") if m.code == "norm-over-whole-array")
@@ -152,6 +152,21 @@ def test_shipped_values_are_the_kits_and_no_hidden_checks(bundle):
         for case, compute in cases.items():
             got, want = shipped.value(check, case, compute), live.value(check, case, compute)
             assert type(got) is type(want) and (got == want).all()
+
+
+def test_scan_finds_solution_lines_copied_as_a_run(bundle, tmp_path):
+    """A grader that re-types a stretch of the solution (as exercise 8's conftest once replayed its training
+    loop) is a leak even when every line alone also occurs in something shipped anyway."""
+    runs = leaks.solution_runs("exercise0")
+    assert runs
+    window = next(iter(runs))
+    copy = tmp_path / "b"
+    shutil.copytree(bundle, copy)
+    (copy / "graders/exercise0/replay.py").write_text(
+        "def replay(a):\n" + "".join(f"        {line}\n" for line in window), encoding="utf-8")
+    found = leaks.scan(copy, ["exercise0"])
+    assert [p for p in found if p.startswith("graders/exercise0/replay.py: copies 3 lines of exercise0's solution")]
+    assert leaks.scan(bundle, ["exercise0"]) == []
 
 
 def test_release_refuses_non_empty_target_and_loses_nothing(tmp_path):
