@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -145,3 +146,19 @@ def test_plain_process_isolation_is_refused_unless_accepted(tmp_path):
     assert doc["score"] == sum(t["max_score"] for t in doc["tests"]) > 0
     assert doc["extra_data"]["isolation"] == {"exercise3": "process"} and "isolation: process" in doc["output"]
     assert not list((root / "results").glob("*.partial"))
+
+
+def test_a_detached_learner_process_cannot_rewrite_results_json(tmp_path):
+    """Issue 10: in process isolation a child that setsid's and waits rewrote results.json after the run."""
+    root = _upload(tmp_path)
+    module = root / "submission" / "activations.py"
+    target = root / "results" / "results.json"
+    module.write_text("import subprocess\n"
+                      f"subprocess.Popen(['sh', '-c', 'sleep 2; echo 1000 > {target}'], start_new_session=True)\n"
+                      + module.read_text())
+    env = {"COURSE_SANDBOX": "process", "COURSE_ROOT": str(KIT)}
+    proc = _course(["gradescope", "run", "--root", root, "-e", "exercise3", "--isolation", "process"], root, env)
+    assert proc.returncode == 0, proc.stderr
+    time.sleep(3)
+    doc = json.loads(target.read_text())
+    assert doc["score"] > 0 and doc["tests"]
