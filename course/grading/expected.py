@@ -122,13 +122,13 @@ def encode(value, arrays: dict, key: str):
     """
     import numpy as np
 
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (np.ndarray, np.generic)):     # before float: np.float64 is a float too
         if np.asarray(value).dtype == object:
             raise TypeError(f"{key}: an object array is not plain data")
         arrays[key] = np.asarray(value)
         return {"array": key, "scalar": isinstance(value, np.generic)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
     if _is_tensor(value):
         arrays[key] = value.detach().cpu().numpy()
         return {"tensor": key}
