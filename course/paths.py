@@ -58,10 +58,11 @@ def find_exercises_dir(path: Path) -> Path:
     """The ``exercises/`` folder of a submission: ``path`` itself, or its ``exercises/`` child.
 
     A submission is either the learner's ``exercises/`` folder or any folder that contains one; a folder
-    holding ``exerciseN`` subfolders directly counts as an ``exercises/`` folder too.
+    holding ``exerciseN`` subfolders directly counts as an ``exercises/`` folder too. A link named
+    ``exercises`` is not followed (it could name the kit's solutions).
     """
     path = Path(path).resolve()
-    if (path / "exercises").is_dir():
+    if (path / "exercises").is_dir() and not (path / "exercises").is_symlink():
         return path / "exercises"
     return path
 

@@ -4,9 +4,13 @@ Each test writes a learner module for exercise0 that cheats or breaks in one way
 engine, and checks the verdicts: nothing a submission does in its own process can fake a pass, and a crash,
 hang or memory blow-up costs only the checks that met it.
 """
+import os
+import shutil
 import socket
+import tempfile
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -136,31 +140,80 @@ def test_missing_exercise_folder_is_an_error_not_a_crash(tmp_path):
     assert result.checks and all(c.status == "error" and c.diagnosis == "missing-file" for c in result.checks)
 
 
-def _session(tmp_path, source):
+def _folder(tmp_path, source):
     folder = tmp_path / "learner"
     folder.mkdir()
     (folder / "probe.py").write_text(textwrap.dedent(source))
-    return LearnerSession(folder, hidden=paths.kit_secrets(),  # what grade_exercise hides of the kit
-                          limits=Limits(check_timeout=10))
+    return folder
+
+
+def _session(tmp_path, source):
+    return LearnerSession(_folder(tmp_path, source), hidden=paths.kit_secrets(), limits=Limits(check_timeout=30))
+
+
+PROBE = (Path(__file__).parent / "sandbox_probe.py").read_text()
+LEARNER_PLACES = ("/tmp", "/dev/shm", "/home/learner", "/submission")
+LOADER_FILES = ("/etc/passwd", "/etc/group", "/etc/hosts", "/etc/ld.so.cache")
+
+
+def _under(path, prefixes):
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
 @namespaces_only
-def test_learner_code_cannot_read_solutions_or_graders(tmp_path):
-    solutions, graders = paths.kit_root() / "solutions", paths.kit_root() / "graders"
-    session = _session(tmp_path, f"""
-        import os
-        def listing():
-            return [os.listdir({str(solutions)!r}), os.listdir({str(graders)!r})]
-        def read_solution():
-            return open({str(solutions / 'exercise0' / 'basics.py')!r}).read()
-        """)
+def test_the_learner_process_reaches_only_what_was_built_for_it(tmp_path):
+    """The sandbox is an allow-list: walk everything visible, try to write everywhere, connect to every socket.
+    Secrets planted where the grader keeps things (a store, a classmate's copy, the host's /tmp, the kit's
+    solutions) and sockets of every kind the grader could listen on must all be out of reach."""
+    import sys
+    secret = "MARKER-" + os.urandom(6).hex()
+    (tmp_path / "grades.sqlite").write_text(secret)
+    (tmp_path / "classmate").mkdir()
+    (tmp_path / "classmate" / "basics.py").write_text(f"# {secret}\n")
+    host_tmp = Path(tempfile.mkdtemp(prefix="course-test-"))
+    (host_tmp / "secret.txt").write_text(secret)
+    solution_line = next(l for l in SOLUTION.splitlines() if "def normalize_rows" in l)
+    listeners = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX), socket.socket()]
+    listeners[0].bind(str(tmp_path / "grader.sock"))
+    listeners[1].bind("\0course-test-" + secret)
+    listeners[2].bind(("127.0.0.1", 0))
+    for s in listeners:
+        s.listen(1)
+    session = _session(tmp_path, PROBE)
     try:
-        probe = session.module("probe")
-        assert probe.listing() == [[], []]
-        with pytest.raises(Exception, match="FileNotFoundError"):
-            probe.read_solution()
+        seen = session.module("probe").survey([secret, solution_line])
     finally:
         session.close()
+        for s in listeners:
+            s.close()
+        shutil.rmtree(host_tmp)
+    assert seen["leaked"] == [] and seen["connected"] == []
+    assert all(_under(w, LEARNER_PLACES) for w in seen["writable"]), seen["writable"]
+    python = {sys.base_prefix, sys.prefix, "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/lib32", "/usr/lib32"}
+    outside = [r for r in seen["readable"] if not _under(r, python | set(LEARNER_PLACES) | set(LOADER_FILES))]
+    assert outside == []
+    assert seen["home"] == []
+    assert set(seen["env"]) <= {"PATH", "HOME", "TMPDIR", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE",
+                                "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED",
+                                "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "OMP_NUM_THREADS",
+                                "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
+
+
+@namespaces_only
+def test_every_writable_byte_counts_and_nothing_is_left_behind(tmp_path):
+    """/tmp, /dev/shm, HOME and the copy share one tmpfs of --file-size bytes, gone with the process."""
+    limit = 8 * 1024 ** 2
+    before = set(os.listdir("/dev/shm"))
+    session = LearnerSession(_folder(tmp_path, PROBE), limits=Limits(check_timeout=30, file_size=limit))
+    try:
+        probe = session.module("probe")
+        written = sum(probe.fill(place) for place in ("/tmp", "/dev/shm", "/home/learner", "/submission/learner"))
+        mountpoint = session.process.tmp
+    finally:
+        session.close()
+    assert 0 < written <= limit
+    assert set(os.listdir("/dev/shm")) == before
+    assert not mountpoint.exists()
 
 
 @namespaces_only
@@ -308,21 +361,29 @@ def test_numpy_exercises_keep_their_memory_headroom_after_a_torch_exercise(tmp_p
 
 
 @namespaces_only
-def test_learner_code_cannot_unmount_what_hides_the_solutions(tmp_path):
-    """Root of its own namespaces, learner code could lift the empty mount over solutions/ and import the
-    reference; it runs with every capability dropped, so the unmount is refused."""
-    solutions = paths.kit_root() / "solutions"
+def test_learner_code_cannot_undo_its_read_only_world(tmp_path):
+    """Root of its own namespaces, learner code could unmount or remount what was built for it and write into
+    the grader's Python; it runs with every capability dropped, so both are refused."""
+    import sys
+    site = next(p for p in sys.path if p.endswith("site-packages"))
     session = _session(tmp_path, f"""
         import ctypes, os
-        def lift():
+        def attack():
             libc = ctypes.CDLL(None, use_errno=True)
-            failed = libc.umount2({str(solutions)!r}.encode(), 2) != 0   # MNT_DETACH
-            return failed, os.listdir({str(solutions)!r})
+            unmounted = libc.umount2({site!r}.encode(), 2) == 0          # MNT_DETACH
+            remounted = libc.mount(None, b"/", None, 32, None) == 0      # MS_REMOUNT, read-write
+            try:
+                open(os.path.join({site!r}, "evil.pth"), "w").write("import os")
+                wrote = True
+            except OSError:
+                wrote = False
+            return unmounted, remounted, wrote
         """)
     try:
-        assert session.module("probe").lift() == (True, [])
+        assert session.module("probe").attack() == (False, False, False)
     finally:
         session.close()
+    assert not (Path(site) / "evil.pth").exists()
 
 
 @namespaces_only
@@ -373,8 +434,11 @@ def test_learner_code_cannot_read_the_kits_git_history(tmp_path):
     session = _session(tmp_path, f"""
         import subprocess
         def show():
-            return subprocess.run(["git", "-C", {str(paths.kit_root())!r}, "show",
-                                   "HEAD:solutions/exercise0/basics.py"], capture_output=True, text=True).stdout
+            try:   # there is no git in the sandbox, nor the repository: either way nothing comes back
+                return subprocess.run(["git", "-C", {str(paths.kit_root())!r}, "show",
+                                       "HEAD:solutions/exercise0/basics.py"], capture_output=True, text=True).stdout
+            except OSError:
+                return ""
         """)
     try:
         assert session.module("probe").show() == ""
@@ -400,13 +464,12 @@ def test_learner_code_cannot_read_the_copy_of_a_learner_graded_beside_it(tmp_pat
     other = _session(tmp_path / "other", "ANSWER = 42\n")
     session = _session(tmp_path, """
         import os
-        def look(path):
-            return os.path.exists(path), sorted(os.listdir(os.path.dirname(os.path.dirname(os.getcwd()))))
+        def look():
+            return sorted(os.listdir("/submission")), os.listdir("/tmp")
         """)
     try:
         assert other.module("probe").ANSWER == 42
-        seen, runs = session.module("probe").look(str(other.process.workdir / "probe.py"))
-        assert not seen and len(runs) == 1    # the folder of all copies holds its own only
+        assert session.module("probe").look() == (["learner"], [])
     finally:
         session.close()
         other.close()
@@ -430,12 +493,65 @@ def test_learner_code_sees_none_of_the_graders_credentials(tmp_path):
         def loot():
             home = os.path.expanduser("~")
             return {"env": sorted(k for k in os.environ if k in ("GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "LANG")),
-                    "ssh": os.listdir(os.path.join(home, ".ssh")),
-                    "netrc": open(os.path.join(home, ".netrc")).read()}
+                    "home": os.listdir(home)}
         """))
     code = ("import json, sys; from pathlib import Path; from course.sandbox.remote import LearnerSession; "
             "s = LearnerSession(Path(sys.argv[1])); print(json.dumps(s.module('probe').loot())); s.close()")
     env = {**os.environ, "HOME": str(home), "GITHUB_TOKEN": "ghs_x", "AWS_SECRET_ACCESS_KEY": "y", "LANG": "C.UTF-8"}
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "learner")], env=env, capture_output=True,
                          text=True, check=True, cwd=paths.kit_root()).stdout
-    assert json.loads(out) == {"env": ["LANG"], "ssh": [], "netrc": ""}
+    assert json.loads(out) == {"env": ["LANG"], "home": []}
+
+
+@pytest.mark.parametrize("link", ["folder", "module", "exercises"])
+def test_a_submission_is_read_never_followed(tmp_path, link):
+    """A link to the kit's solutions (the exercise folder, one module, or the whole exercises folder) earns
+    nothing, is named in the message, and hashing sees what the sandbox sees."""
+    from course.batch.hashing import content_hash
+    solutions = paths.solutions_dir("exercise0")
+    sub = tmp_path / "alice"
+    if link == "exercises":
+        sub.mkdir()
+        (sub / "exercises").symlink_to(solutions.parent)
+    else:
+        (sub / "exercises").mkdir(parents=True)
+        if link == "folder":
+            (sub / "exercises" / "exercise0").symlink_to(solutions)
+        else:
+            (sub / "exercises" / "exercise0").mkdir()
+            (sub / "exercises" / "exercise0" / "basics.py").symlink_to(solutions / "basics.py")
+    exercises = paths.find_exercises_dir(sub)
+    result = grade_exercise(exercises, EX0)
+    assert result.score == 0 and all(c.status == "error" for c in result.checks)
+    if link != "exercises":
+        assert "symbolic link" in result.checks[0].message and "basics.py" in result.checks[0].message or \
+            str(solutions) in result.checks[0].message
+        assert content_hash(exercises / "exercise0") != content_hash(solutions)
+
+
+def test_a_reply_that_expands_when_decoded_is_refused_in_bounded_time(tmp_path):
+    """Shared references make a small reply decode into an exponentially large one: decoding is bounded by
+    the reply's size, and the check ends as an error, not a verdict process that never finishes."""
+    import time
+    session = _session(tmp_path, """
+        import os, pickle, struct
+        def bomb():
+            a = [0]
+            for _ in range(60):
+                a = [a, a]
+            payload = pickle.dumps(("ok", a))   # a few hundred bytes: pickle shares the references
+            for fd in range(3, 20):
+                try:
+                    os.write(fd, struct.pack(">Q", len(payload)) + payload)
+                except OSError:
+                    pass
+            import time
+            time.sleep(30)
+        """)
+    try:
+        started = time.monotonic()
+        with pytest.raises(LearnerCrash, match="expands"):
+            session.module("probe").bomb()
+        assert time.monotonic() - started < 10
+    finally:
+        session.close()

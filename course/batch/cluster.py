@@ -30,7 +30,8 @@ from pathlib import Path
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 from distributed.scheduler import KilledWorker
 
-from course.batch.hashing import files_of, graders_hash
+from course.batch.hashing import graders_hash
+from course.sandbox import snapshot
 from course.batch.pool import Failure, RunnerError, Settings, Unit, grade_unit
 
 PLUGIN = "dl-course-kit"
@@ -65,6 +66,7 @@ class Payload:
     graders_hash: str
     files: tuple[tuple[str, bytes], ...] | None = None
     path: str | None = None
+    links: tuple[tuple[str, str], ...] = ()   # carried as links, so that the worker refuses them as we would
 
 
 def parse_scheduler(spec: str) -> tuple[str, int | None]:
@@ -89,15 +91,14 @@ def payload(unit: Unit, shared_fs: bool = False) -> Payload:
     folder = unit.exercises_dir / unit.exercise
     if not folder.is_dir():
         return Payload(unit.exercise, unit.graders_hash)
-    files, size = [], 0
-    for rel, path in files_of(folder):
-        size += path.stat().st_size
-        if size > MAX_UNIT_BYTES:
-            raise ValueError(f"{folder} holds more than {MAX_UNIT_BYTES // 1024 ** 2} MiB, the most a unit "
-                             f"carries to a cluster worker: remove data files or checkpoints from it, or grade "
-                             f"with --shared-fs where the workers see the class folder at the same path")
-        files.append((rel, path.read_bytes()))
-    return Payload(unit.exercise, unit.graders_hash, files=tuple(files))
+    try:
+        snap = snapshot.read_folder(folder, max_bytes=MAX_UNIT_BYTES)
+    except snapshot.SubmissionTooLarge:
+        raise ValueError(f"{folder} holds more than {MAX_UNIT_BYTES // 1024 ** 2} MiB, the most a unit "
+                         f"carries to a cluster worker: remove data files or checkpoints from it, or grade "
+                         f"with --shared-fs where the workers see the class folder at the same path") from None
+    return Payload(unit.exercise, unit.graders_hash, files=tuple((rel, data) for rel, _, data in snap.files),
+                   links=tuple(snap.links))
 
 
 class GradingWorker(WorkerPlugin):
@@ -158,6 +159,9 @@ def grade_payload(load: Payload, settings: Settings) -> dict:
                 target = here / load.exercise / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
+            for rel, pointed in load.links:
+                (here / load.exercise / rel).parent.mkdir(parents=True, exist_ok=True)
+                (here / load.exercise / rel).symlink_to(pointed)
             return grade_unit(str(here), load.exercise, replace(settings, hide=(*settings.hide, str(state.root))))
         finally:
             shutil.rmtree(here, ignore_errors=True)
@@ -223,10 +227,10 @@ class DaskRunner:
         facts = self.client.run(_worker_facts)
         lines = [f"Dask cluster {name}: {len(threads)} worker(s); learner code isolated with "
                  + ", ".join(f"{mode} on {n}" for mode, n in sorted(Counter(f["isolation"] for f in facts.values()).items()))]
-        plain = sum(f["isolation"] != "namespaces" for f in facts.values())
-        if plain:
-            lines.append(f"warning: {plain} worker(s) have no user namespaces, so learner code there can read the "
-                         f"kit's solutions; docs/scaling.md says what the sandbox needs from the host")
+        weaker = sum(f["isolation"] != "namespaces" for f in facts.values())
+        if weaker:
+            lines.append(f"warning: {weaker} worker(s) cannot give learner code its own user namespaces and isolate "
+                         f"it less strongly; docs/scaling.md says what the sandbox needs from the host or pod")
         if any(n > 1 for n in threads.values()):
             lines.append("note: workers with several threads grade one unit at a time each; start them with "
                          "--nthreads 1 and more --nworkers")

@@ -6,35 +6,41 @@ import hashlib
 from pathlib import Path
 
 from course import __version__, paths
+from course.sandbox import snapshot
 
 # Kit code whose change can change a verdict or a message; a new kit version changes the hash as well.
 _ENGINE = ("checks", "mistakes", "grading", "sandbox", "result.py", "i18n.py")
 
 
-def files_of(root: Path) -> list[tuple[str, Path]]:
-    """The files under ``root`` that a result depends on, as (relative name, path), in a fixed order: every
-    file but Python's bytecode caches (the sandbox copies the same ones)."""
-    root = Path(root)
-    if root.is_file():
-        return [(root.name, root)]
-    return [(p.relative_to(root).as_posix(), p) for p in sorted(root.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-
-
 def _feed(digest, root: Path) -> None:
     """Add every file under ``root`` (name and bytes, in a fixed order) to ``digest``."""
-    for rel, path in files_of(root):
+    root = Path(root)
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    for path in files:
+        if "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        rel = path.relative_to(root).as_posix() if path != root else path.name
         data = path.read_bytes()
         digest.update(f"{rel}\0{len(data)}\0".encode())
         digest.update(data)
 
 
 def content_hash(exercise_dir: Path) -> str:
-    """The hash of a learner's exercise folder ("missing" when there is none, which is graded too)."""
-    if not Path(exercise_dir).is_dir():
+    """The hash of a learner's exercise folder as the sandbox reads it (:mod:`course.sandbox.snapshot`: files,
+    and the links and special files it refuses, never what a link points at); "missing" when there is none."""
+    folder = Path(exercise_dir)
+    if not folder.is_dir() and not folder.is_symlink():
         return "missing"
+    try:
+        snap = snapshot.read_folder(folder)
+    except snapshot.SubmissionTooLarge:
+        return "too-large"
     digest = hashlib.sha256()
-    _feed(digest, exercise_dir)
+    for rel, mode, data in snap.files:
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    for line in snap.refused:
+        digest.update(f"refused\0{line}\0".encode())
     return digest.hexdigest()
 
 

@@ -19,7 +19,8 @@ from course.checks import CheckFailure
 from course.grading.expected import Expected, Undecidable, source_for
 from course.i18n import LABELS, LANGS, pick, tr
 from course.result import CheckResult
-from course.sandbox.remote import LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName
+from course.sandbox.remote import (LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName,
+                                   wall_cap)
 
 
 # Why a GPU-marked check is skipped where there is no CUDA.
@@ -44,6 +45,7 @@ class GradingPlugin:
         self.results: list[CheckResult] = []
         self.hidden_not_run = 0
         self.collect_errors: list[str] = []
+        self.timeouts: list[str] = []     # the kind ("cpu" or "wall") of each check that timed out
         self.started = time.monotonic()
 
     # -- fixtures -------------------------------------------------------------------------------------
@@ -104,13 +106,13 @@ class GradingPlugin:
             pytest.skip(pick(GPU_ONLY, self.lang))
         if self.missing:
             raise FileNotFoundError(self.missing)
+        # The exercise's budget, like each check's, is the learner's CPU time; the wall clock only caps it far
+        # above (a busy machine is not the learner's fault).
         limits = self.session.limits
-        remaining = limits.timeout - (time.monotonic() - self.started)
-        if remaining <= 0:
+        remaining = limits.timeout - self.session.cpu_seconds()
+        if remaining <= 0 or time.monotonic() - self.started > wall_cap(limits.timeout):
             raise ExerciseBudgetSpent()
-        budget = min(mark.kwargs.get("timeout") or limits.check_timeout, remaining)
-        self.session.budget = budget
-        self.session.deadline = time.monotonic() + budget
+        self.session.begin_check(min(mark.kwargs.get("timeout") or limits.check_timeout, remaining))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -167,10 +169,16 @@ class GradingPlugin:
                 return "failed", pick(LABELS["not_implemented"], lang), "not-implemented"
             return "error", _learner_error_text(exc, lang), _error_diagnosis(exc)
         if isinstance(exc, LearnerTimeout):
-            return "timeout", pick(tr(
-                f"your code did not finish within {exc.seconds:g} s ({exc.during}); an endless loop?",
-                f"{exc.seconds:g} 秒以内に終わりませんでした ({exc.during})。無限ループになっていませんか?"),
-                lang) + _printed(exc.output, lang), "timeout"
+            self.timeouts.append(exc.kind)
+            text = tr(f"your code used {exc.seconds:g} s of CPU time without finishing ({exc.during}); "
+                      f"an endless loop?",
+                      f"CPU 時間を {exc.seconds:g} 秒使っても終わりませんでした ({exc.during})。"
+                      f"無限ループになっていませんか?") if exc.kind == "cpu" else tr(
+                f"your code did not answer within {exc.wall:g} s although it computed for only {exc.cpu:.1f} s "
+                f"({exc.during}): does it wait (sleep, input)?",
+                f"{exc.wall:g} 秒待っても応答がありませんでした (計算したのは {exc.cpu:.1f} 秒だけです、"
+                f"{exc.during})。sleep や input で待っていませんか?")
+            return "timeout", pick(text, lang) + _printed(exc.output, lang), "timeout"
         if isinstance(exc, ExerciseBudgetSpent):
             return "timeout", pick(tr("not run: the exercise's time budget was used up by earlier checks",
                                       "未実行: 前のチェックで演習の制限時間を使い切りました"), lang), "timeout"

@@ -19,21 +19,24 @@ from course.grading.plugin import GradingPlugin
 from course.grading.reference import ReferenceSession
 from course.i18n import pick, tr
 from course.result import CheckResult, ExerciseResult, SubmissionResult
+from course.sandbox import snapshot
 from course.sandbox.launch import Limits, isolation_mode
 from course.sandbox.remote import LearnerSession
 
 
 def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_only: bool = False,
                    limits: Limits | None = None, lang: str = "en", device: str = "cpu",
-                   hide: list[Path] = ()) -> ExerciseResult:
-    """Run one exercise's checks (public only, or all) on a learner's ``exercises/`` folder."""
+                   hide: list[Path] = (), retry_timeouts: bool = True) -> ExerciseResult:
+    """Run one exercise's checks (public only, or all) on a learner's ``exercises/`` folder.
+
+    A timeout seen while the machine was overloaded, or one where the learner's code had not used its CPU
+    budget, is not stored as the learner's: the exercise is graded once more (``retry_timeouts``)."""
     limits = limits or Limits(timeout=exercise.timeout)
     started = time.monotonic()
     if exercise.torch:
         _one_torch_thread()
     folder = Path(exercises_dir) / exercise.id
-    missing = None if folder.is_dir() else pick(tr(
-        f"folder {exercise.id}/ not found in the submission", f"提出物に {exercise.id}/ フォルダがありません"), lang)
+    missing = ungradable(folder, lang)
     hidden = [*paths.kit_secrets(), Path(exercises_dir), *hide]
     session = LearnerSession(folder, hidden=hidden, limits=limits, torch=exercise.torch)
     plugin = GradingPlugin(session, ReferenceSession(paths.solutions_dir(exercise.id)), public_only=public_only,
@@ -57,12 +60,42 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
             pytest.main(args, plugins=[plugin])
     finally:
         session.close()
+    if retry_timeouts and plugin.timeouts and ("wall" in plugin.timeouts or overloaded()):
+        return grade_exercise(exercises_dir, exercise, public_only=public_only, limits=limits, lang=lang,
+                              device=device, hide=hide, retry_timeouts=False)
     checks = plugin.results
     for i, error in enumerate(plugin.collect_errors):
         checks.append(CheckResult(id=f"grader.collect{i}", status="error", score=0.0, max_score=0.0,
                                   message=f"grader could not be loaded (a bug in the kit, not your code): {error}"))
     return ExerciseResult(id=exercise.id, checks=checks, hidden_not_run=plugin.hidden_not_run,
                           isolation=isolation_mode(), duration=time.monotonic() - started)
+
+
+def ungradable(folder: Path, lang: str) -> str | None:
+    """Why a learner's exercise folder cannot be graded at all, or None: it is missing, too large, or holds
+    symbolic links (a submission is read, never followed: a link could name the kit's solutions)."""
+    name = folder.name
+    if not folder.is_dir() and not folder.is_symlink():
+        return pick(tr(f"folder {name}/ not found in the submission", f"提出物に {name}/ フォルダがありません"), lang)
+    try:
+        refused = snapshot.read_folder(folder).refused
+    except snapshot.SubmissionTooLarge as exc:
+        return pick(tr(f"not graded: {exc}", f"採点しません: {name}/ が大きすぎます ({exc})"), lang)
+    if refused:
+        listed = ", ".join(refused[:5]) + (" …" if len(refused) > 5 else "")
+        return pick(tr(f"not graded: the submission holds symbolic links or special files, which are never "
+                       f"followed: {listed}. Submit the files themselves.",
+                       f"採点しません: 提出物にシンボリックリンクか特殊なファイルがあります (リンク先は読みません): "
+                       f"{listed}。ファイルそのものを提出してください。"), lang)
+    return None
+
+
+def overloaded() -> bool:
+    """True when more processes want a CPU than this machine has (the 1-minute load average)."""
+    try:
+        return os.getloadavg()[0] > (os.cpu_count() or 1)
+    except OSError:
+        return False
 
 
 def _one_torch_thread() -> None:

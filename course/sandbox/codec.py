@@ -100,17 +100,48 @@ class TensorData:
         self.array, self.requires_grad, self.has_grad_fn, self.device = array, requires_grad, has_grad_fn, device
 
 
-def from_wire(data, resolve_handle):
-    """Inverse of :func:`to_wire`; ``resolve_handle(Handle)`` maps handles to local objects or proxies."""
+class TooComplex(ValueError):
+    """A reply whose decoding would cost far more than its size: built from shared references to expand."""
+
+
+class Budget:
+    """What decoding one frame may cost: a node and a byte of array data per byte of the frame, twice over,
+    plus a little. Plain data costs at most its size; only shared references (one byte each in a pickle, a
+    whole subtree each when decoded) can exceed it, and those are refused, so decoding work and memory stay
+    proportional to what was received."""
+
+    FACTOR, SLACK = 2, 4096
+
+    def __init__(self, frame_bytes: int):
+        self.left = self.FACTOR * frame_bytes + self.SLACK
+
+    def spend(self, cost: int) -> None:
+        self.left -= cost
+        if self.left < 0:
+            raise TooComplex("a reply that expands far beyond its size when decoded")
+
+
+def from_wire(data, resolve_handle, budget: Budget | None = None):
+    """Inverse of :func:`to_wire`; ``resolve_handle(Handle)`` maps handles to local objects or proxies.
+    With a ``budget`` (replies from learner code), decoding stops with :class:`TooComplex` once it is spent."""
+    def walk(x):
+        return from_wire(x, resolve_handle, budget)
+
+    if budget is not None:
+        budget.spend(1)
     if isinstance(data, list):
-        return [from_wire(x, resolve_handle) for x in data]
+        return [walk(x) for x in data]
     if isinstance(data, dict):
-        return {k: from_wire(v, resolve_handle) for k, v in data.items()}
+        return {k: walk(v) for k, v in data.items()}
     if not isinstance(data, tuple) or not data or not isinstance(data[0], str):
+        if budget is not None and isinstance(data, (str, bytes)):
+            budget.spend(len(data))
         return data
     tag = data[0]
     if tag == _TUPLE:
-        return tuple(from_wire(x, resolve_handle) for x in data[1])
+        return tuple(walk(x) for x in data[1])
+    if budget is not None and tag in (_ND, _TORCH, _NPSCALAR):
+        budget.spend(len(data[3] if tag != _NPSCALAR else data[2]))
     if tag == _ND:
         _, dtype, shape, raw = data
         return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
@@ -124,7 +155,7 @@ def from_wire(data, resolve_handle):
     if tag == _ELLIPSIS:
         return Ellipsis
     if tag == _SLICE:
-        return slice(*(from_wire(x, resolve_handle) for x in data[1:]))
+        return slice(*(walk(x) for x in data[1:]))
     return data
 
 

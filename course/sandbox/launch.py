@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import atexit
 import functools
+import base64
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -26,6 +26,8 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from course.sandbox import snapshot, zygote
 
 ZYGOTE = Path(__file__).with_name("zygote.py")
 
@@ -42,42 +44,61 @@ class Limits:
     output: int = 4000             # characters of captured stdout/stderr kept for messages
 
 
+ISOLATION_LEVELS = ("namespaces", "uid", "process")   # strongest first
+
+
 @functools.lru_cache(maxsize=None)
 def isolation_mode() -> str:
-    """``"namespaces"`` when the kernel's namespaces work here, else ``"process"`` (plain isolation)."""
-    if os.environ.get("COURSE_SANDBOX") == "process" or not sys.platform.startswith("linux"):
+    """The strongest isolation this machine allows (``COURSE_SANDBOX`` names a level to use instead):
+
+    * ``"namespaces"``: the learner process lives in its own user, mount, network and PID namespaces, in a
+      root filesystem built for it (see :mod:`course.sandbox.zygote`);
+    * ``"uid"``: the grader is root but user namespaces are refused (Docker's default seccomp profile,
+      Gradescope): learner code runs as an unprivileged uid of its own, which cannot read the kit's secrets or
+      write anything of the grader's, and whatever it starts or leaves behind is removed when it ends;
+    * ``"process"``: a plain process of the grader's own user, with resource limits only (macOS; a non-root
+      container). ``course grade`` refuses it unless asked for it by name.
+    """
+    forced = os.environ.get("COURSE_SANDBOX")
+    if forced in ISOLATION_LEVELS:
+        return forced
+    if not sys.platform.startswith("linux"):
         return "process"
+    mountpoint = tempfile.mkdtemp(prefix="course-probe-")
     try:
-        probe = subprocess.run([sys.executable, "-I", str(ZYGOTE), "--probe"], capture_output=True, timeout=10)
+        probe = subprocess.run([sys.executable, "-I", str(ZYGOTE), "--probe", mountpoint], capture_output=True,
+                               timeout=30, env=sandbox_env())
+        ok = probe.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
-        return "process"
-    return "namespaces" if probe.returncode == 0 else "process"
+        ok = False
+    finally:
+        os.rmdir(mountpoint)
+    if ok:
+        return "namespaces"
+    return "uid" if os.getuid() == 0 else "process"
 
 
-# Variables that look like credentials (a CI token, a cloud key, an ssh agent): what learner code prints comes
-# back to the learner as feedback, so it never sees them.
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE|AUTH|COOKIE|SSH_", re.I)
-
-# The grader's own credentials in its home folder, hidden from learner code for the same reason.
-HOME_SECRETS = (".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config/gcloud", ".config/gh",
-                ".netrc", ".git-credentials", ".pypirc", ".jupyter", ".local/share/jupyter/runtime")
-
-
-def home_secrets() -> list[Path]:
-    """The credential files and folders of the grader's home folder that exist."""
-    home = Path.home()
-    return [home / name for name in HOME_SECRETS if (home / name).exists()]
+# The environment learner code gets, an allow-list: what Python, NumPy and torch read, nothing of the
+# grader's (what learner code prints comes back to the learner as feedback).
+PASSED_THROUGH = ("LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "LANG", "LC_ALL", "LC_CTYPE")
+FIXED_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "USER": "learner", "LOGNAME": "learner",
+             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8",
+             # One thread per library: grading runs several learners side by side.
+             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def _learner_env() -> dict:
-    """The environment learner code sees: none of the kit's or pytest's variables and nothing that looks
-    like a credential, one thread per library (grading runs several learners side by side), reproducible
-    hashing, no bytecode files."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("COURSE_", "PYTEST_")) and not _SECRET_NAME.search(k)}
-    env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "1"),
-               OPENBLAS_NUM_THREADS=env.get("OPENBLAS_NUM_THREADS", "1"))
+def sandbox_env(home: str = zygote.LEARNER_HOME, tmp: str = "/tmp") -> dict:
+    """The learner process's whole environment (also the fork server's, which it inherits)."""
+    env = {k: os.environ[k] for k in PASSED_THROUGH if k in os.environ}
+    env.update(FIXED_ENV, HOME=home, TMPDIR=tmp)
     return env
+
+
+def devices() -> list[str]:
+    """The device nodes bound into the learner's ``/dev``: the harmless ones, and a GPU's where there is one."""
+    gpu = sorted(name for name in os.listdir("/dev") if name.startswith("nvidia")
+                 and not os.path.isdir(f"/dev/{name}")) if os.path.isdir("/dev") else []
+    return list(zygote.DEVICES) + gpu
 
 
 class Zygote:
@@ -99,7 +120,7 @@ class Zygote:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [sys.executable, "-I", str(ZYGOTE), str(theirs.fileno())] + (["--torch"] if self.torch else [])
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=_learner_env(),
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=sandbox_env(),
                                      pass_fds=(theirs.fileno(),), cwd=tempfile.gettempdir(), start_new_session=True)
         theirs.close()
         self.sock, self.owner = ours, os.getpid()
@@ -154,32 +175,43 @@ def start_fork_server(torch: bool = False) -> None:
 
 
 def runs_dir() -> Path:
-    """The folder that holds every learner process's temporary copy. Each learner process sees its own copy
-    only: it empties this folder in its mount namespace and binds its copy back, so that code graded beside
-    another learner's cannot read that learner's copy."""
+    """The grader's folder for learner processes: the mount points their roots are built on (namespaces),
+    or their copies (the weaker levels; there it lets others pass but not list, so that each uid reaches its
+    own copy only)."""
     runs = Path(tempfile.gettempdir()) / f"course-runs-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
     runs.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(runs, 0o711 if isolation_mode() == "uid" else 0o700)
     return runs
 
 
 class LearnerProcess:
-    """One running learner process: its pipes, its captured output and its temporary folders."""
+    """One running learner process: its pipes, its captured output and its temporary folder."""
 
     def __init__(self, source_dir: Path, hidden: list[Path], limits: Limits, torch: bool = False):
         self.limits = limits
-        runs = runs_dir()
-        self.tmp = Path(tempfile.mkdtemp(prefix="course-run-", dir=runs))
-        self.workdir = self.tmp / "work"
-        shutil.copytree(source_dir, self.workdir, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        self.output_path = self.tmp / "output.txt"
+        self.isolation = isolation_mode()
+        files = snapshot.read_folder(source_dir, max_bytes=limits.file_size)
+        self.tmp = Path(tempfile.mkdtemp(prefix="course-run-", dir=runs_dir()))
+        settings = dict(isolation=self.isolation, name=Path(source_dir).name, memory=limits.memory,
+                        file_size=limits.file_size, processes=limits.processes)
+        if self.isolation == "namespaces":
+            self.workdir = Path(zygote.LEARNER_WORK) / Path(source_dir).name
+            settings.update(mountpoint=str(self.tmp), scratch=limits.file_size, devices=devices(), env=sandbox_env(),
+                            files=[(rel, mode, base64.b64encode(data).decode()) for rel, mode, data in files.files])
+        else:
+            self.workdir = self.tmp / "work" / Path(source_dir).name
+            for name in ("home", "tmp"):
+                (self.tmp / name).mkdir()
+            _write_copy(self.workdir, files)
+            if self.isolation == "uid":
+                protect(hidden)
+            settings.update(workdir=str(self.workdir), private=str(self.tmp),
+                            env=sandbox_env(str(self.tmp / "home"), str(self.tmp / "tmp")))
+        out = _unnamed_file(self.tmp)
+        self.output_fd = os.dup(out)
         parent_rx, child_tx = os.pipe()
         child_rx, parent_tx = os.pipe()
         status_rx, status_tx = os.pipe()
-        out = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        settings = dict(workdir=str(self.workdir), memory=limits.memory, file_size=limits.file_size,
-                        processes=limits.processes, runs=str(runs),
-                        namespaces=isolation_mode() == "namespaces",
-                        hidden=[str(p) for p in hidden if p.exists()] + [str(p) for p in home_secrets()])
         try:
             self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
         finally:
@@ -187,25 +219,33 @@ class LearnerProcess:
                 os.close(fd)
         self.rx, self.tx, self.status_fd = parent_rx, parent_tx, status_rx
         self.returncode: int | None = None
+        self.learner_pid = self._read_status(timeout=120) or 0
+
+    def _read_status(self, timeout: float) -> int | None:
+        if not select.select([self.status_fd], [], [], timeout)[0]:
+            return None
+        data = os.read(self.status_fd, 4)
+        return struct.unpack(">i", data)[0] if len(data) == 4 else None
 
     def wait(self, timeout: float) -> int | None:
         """The learner process's exit status once it has ended (minus the signal number if killed), or None
         if it is still running after ``timeout`` seconds."""
-        if self.returncode is None and select.select([self.status_fd], [], [], timeout)[0]:
-            data = os.read(self.status_fd, 4)
-            if len(data) == 4:
-                self.returncode = struct.unpack(">i", data)[0]
+        if self.returncode is None:
+            self.returncode = self._read_status(timeout)
         return self.returncode
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the learner process and every process it started (read from ``/proc``;
+        0 where there is none)."""
+        return _tree_cpu(self.learner_pid) if self.learner_pid else 0.0
 
     def output_tail(self) -> str:
         """The last characters the learner's code printed (stdout and stderr together)."""
-        try:
-            data = self.output_path.read_bytes()
-        except OSError:
-            return ""
-        text = data.decode("utf-8", "replace")
         n = self.limits.output
-        return text if len(text) <= n else "…" + text[-n:]
+        size = os.fstat(self.output_fd).st_size
+        start = max(0, size - 4 * n)   # 4 bytes at most per character in UTF-8
+        text = os.pread(self.output_fd, size - start, start).decode("utf-8", "replace")
+        return text if start == 0 and len(text) <= n else "…" + text[-n:]
 
     def kill(self) -> None:
         """Stop the process and everything it started, and remove its temporary folder."""
@@ -213,10 +253,70 @@ class LearnerProcess:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.isolation == "uid":
+            zygote.sweep_uid(zygote.learner_uid(self.pid))
         self.wait(timeout=10)
-        for fd in (self.rx, self.tx, self.status_fd):
+        for fd in (self.rx, self.tx, self.status_fd, self.output_fd):
             try:
                 os.close(fd)
             except OSError:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _unnamed_file(folder: Path) -> int:
+    """A file for the learner's output with no name anywhere: learner code reaches it through its own
+    stdout only."""
+    try:
+        return os.open(folder, os.O_RDWR | os.O_TMPFILE, 0o600)
+    except (AttributeError, OSError):   # no O_TMPFILE (macOS) or a filesystem without it
+        fd, name = tempfile.mkstemp(dir=folder)
+        os.unlink(name)
+        return fd
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _tree_cpu(pid: int) -> float:
+    """User and system CPU seconds of ``pid``, its threads and its descendants (and the children they have
+    already waited for)."""
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15]) / _CLOCK_TICKS   # utime stime cutime cstime
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _write_copy(workdir: Path, files: snapshot.Snapshot) -> None:
+    """The learner's copy on the grader's disk, for the levels without a filesystem of their own."""
+    workdir.mkdir(parents=True)
+    for rel, mode, data in files.files:
+        path = workdir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        path.chmod(mode & 0o755 | 0o600)
+
+
+def protect(paths: list[Path]) -> None:
+    """``uid`` isolation sees the grader's filesystem as a stranger does: close the kit's secrets and the
+    other submissions to strangers (their folders lose every permission for others), and make what the grader
+    writes from now on (store, exports, results) its own only."""
+    os.umask(0o077)
+    for path in paths:
+        try:
+            if path.exists() and path.stat().st_uid == os.getuid():
+                path.chmod(path.stat().st_mode & ~0o077)
+        except OSError:
+            pass

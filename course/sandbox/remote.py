@@ -51,11 +51,28 @@ class LearnerCrash(Exception):
 
 
 class LearnerTimeout(Exception):
-    """Learner code did not answer within the time limit."""
+    """Learner code did not answer in time: it used ``seconds`` of CPU (``kind == "cpu"``: an endless loop), or
+    it ran past the wall-clock cap while using less (``kind == "wall"``: it waits, or the machine is busy)."""
 
-    def __init__(self, seconds: float, during: str, output: str = ""):
+    def __init__(self, seconds: float, during: str, output: str = "", kind: str = "cpu", cpu: float = 0.0,
+                 wall: float = 0.0):
         self.seconds, self.during, self.output = seconds, during, output
-        super().__init__(f"no answer within {seconds:g} s during {during}")
+        self.kind, self.cpu, self.wall = kind, cpu, wall
+        super().__init__(f"no answer within {seconds:g} s of CPU time during {during}" if kind == "cpu" else
+                         f"no answer within {wall:g} s of wall-clock time ({cpu:.1f} s of CPU) during {during}")
+
+
+# Limits measure the learner, not the machine: a check is stopped when the learner's processes have used its
+# budget of CPU time. The wall clock only caps a check that waits instead of computing (sleep, input), this far
+# above the budget, so that a loaded machine is never graded as the learner's endless loop.
+WALL_FACTOR, WALL_SLACK = 3.0, 10.0
+POLL = 0.2            # seconds between two readings of the learner's CPU time while it computes
+START_UP = 120.0      # wall-clock seconds a learner process may take to start (never counted against a check)
+
+
+def wall_cap(budget: float) -> float:
+    """The wall-clock seconds a check with ``budget`` seconds of CPU time may take at most."""
+    return WALL_FACTOR * budget + WALL_SLACK
 
 
 class LearnerSession:
@@ -65,9 +82,20 @@ class LearnerSession:
         self.source_dir, self.hidden, self.limits, self.torch = Path(source_dir), list(hidden), limits, torch
         self.process: LearnerProcess | None = None
         self.modules: dict[str, Remote] = {}
-        self.deadline: float | None = None   # set per check by the grading plugin
-        self.budget: float = limits.check_timeout
+        self.budget: float = limits.check_timeout     # CPU seconds of the current check (begin_check)
+        self.cpu_mark: float | None = None              # the learner's CPU time when the check began
+        self.wall_deadline: float | None = None
+        self.cpu_spent = 0.0                            # CPU time of this session's ended processes
         self.fatal_imports: dict[str, LearnerCrash] = {}
+
+    def begin_check(self, budget: float) -> None:
+        """Start a check's time budget: ``budget`` seconds of the learner's CPU time, within its wall cap."""
+        self.budget, self.cpu_mark = budget, self.cpu_seconds()
+        self.wall_deadline = time.monotonic() + wall_cap(budget)
+
+    def cpu_seconds(self) -> float:
+        """CPU time used by learner code in this session so far, every restarted process included."""
+        return self.cpu_spent + (self.process.cpu_seconds() if self.process else 0.0)
 
     @property
     def isolation(self) -> str:
@@ -76,13 +104,17 @@ class LearnerSession:
 
     # -- process lifecycle -------------------------------------------------------------------------
     def _start(self) -> None:
+        started = time.monotonic()
         self.process = LearnerProcess(self.source_dir, self.hidden, self.limits, torch=self.torch)
         self.modules.clear()
-        self._receive("start-up", time.monotonic() + 30)
+        self._receive("start-up", started + START_UP, cpu_limit=None)
+        if self.wall_deadline is not None:   # starting (a fork server's imports above all) is not the check's
+            self.wall_deadline += time.monotonic() - started
 
     def close(self) -> None:
         """Stop the learner process (the next request starts a fresh one)."""
         if self.process is not None:
+            self.cpu_spent += self.process.cpu_seconds()
             self.process.kill()
             self.process = None
             self.modules.clear()
@@ -99,12 +131,16 @@ class LearnerSession:
             n = os.write(self.process.tx, data)
             data = data[n:]
 
-    def _read(self, n: int, deadline: float, during: str) -> bytes:
+    def _read(self, n: int, deadline: float, during: str, cpu_limit: float | None) -> bytes:
         chunks, got = [], 0
         while got < n:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.process.rx], [], [], left)[0]:
-                raise self._timed_out(during)
+            if left <= 0:
+                raise self._timed_out(during, "wall")
+            if not select.select([self.process.rx], [], [], min(left, POLL))[0]:
+                if cpu_limit is not None and self.cpu_seconds() > cpu_limit:
+                    raise self._timed_out(during, "cpu")
+                continue
             chunk = os.read(self.process.rx, min(n - got, 1 << 20))
             if not chunk:
                 raise self._crashed(during)
@@ -112,12 +148,13 @@ class LearnerSession:
             got += len(chunk)
         return b"".join(chunks)
 
-    def _receive(self, during: str, deadline: float):
-        (n,) = struct.unpack(">Q", self._read(8, deadline, during))
+    def _receive(self, during: str, deadline: float, cpu_limit: float | None):
+        (n,) = struct.unpack(">Q", self._read(8, deadline, during, cpu_limit))
         if n > codec.MAX_FRAME:
             self.close()
             raise LearnerCrash(None, "", f"{during} (a reply of {n} bytes)")
-        payload = self._read(n, deadline, during)
+        payload = self._read(n, deadline, during, cpu_limit)
+        self._last_size = n
         try:
             return codec.decode_frame(payload)
         except Exception:
@@ -126,11 +163,12 @@ class LearnerSession:
             self.close()
             raise LearnerCrash(None, output, f"{during} (a forged reply on the channel)") from None
 
-    def _timed_out(self, during: str) -> LearnerTimeout:
-        seconds = self.budget
+    def _timed_out(self, during: str, kind: str) -> LearnerTimeout:
+        cpu = self.cpu_seconds() - (self.cpu_mark or 0.0)
+        wall = wall_cap(self.budget)
         output = self.output()
         self.close()
-        return LearnerTimeout(seconds, during, output)
+        return LearnerTimeout(self.budget, during, output, kind=kind, cpu=cpu, wall=wall)
 
     def _crashed(self, during: str) -> LearnerCrash:
         output = self.output()
@@ -140,17 +178,30 @@ class LearnerSession:
 
     def request(self, op: str, *args, mode: str = "value", during: str = ""):
         """Send one request and return its decoded answer (raises the Learner* exceptions)."""
+        if self.wall_deadline is None:   # used outside a check (course explain, tests): a budget per request
+            self.begin_check(self.limits.check_timeout)
+            try:
+                return self.request(op, *args, mode=mode, during=during)
+            finally:
+                self.wall_deadline = None
         if self.process is None:
             self._start()
         try:
             self._send((op, *[codec.to_wire(a, _handle_of) for a in args], mode))
         except (BrokenPipeError, OSError):
             raise self._crashed(during) from None
-        deadline = self.deadline or (time.monotonic() + self.limits.check_timeout)
-        status, payload = self._receive(during, deadline)
+        status, payload = self._receive(during, self.wall_deadline, self.cpu_mark + self.budget)
         if status == "err":
             raise LearnerError(payload, self.output())
-        return codec.from_wire(payload, lambda h: Remote(self, h))
+        try:
+            # Decoding is bounded by the reply's size (codec.from_wire) and counts against the check's time.
+            value = codec.from_wire(payload, lambda h: Remote(self, h), budget=codec.Budget(self._last_size))
+        except codec.TooComplex as exc:
+            self.close()
+            raise LearnerCrash(None, "", f"{during} ({exc})") from None
+        if time.monotonic() > self.wall_deadline:
+            raise self._timed_out(during, "wall")
+        return value
 
     # -- what graders use ---------------------------------------------------------------------------
     def module(self, name: str) -> "Remote":
