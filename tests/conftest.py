@@ -5,6 +5,11 @@ import tempfile
 import pytest
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from what the kit renders now (review the diff before committing)")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _quiet_jupyter_dirs(tmp_path_factory):
     """nbgrader and Jupyter write into the home folder unless told otherwise."""

@@ -152,8 +152,8 @@ def table(rows: dict[str, GradientRow], lang: str) -> str:
             continue
         idx = "-" if r.worst_index is None else str(list(r.worst_index))
         expected, got = r.at(r.expected), r.at(r.got)
-        # As many digits as it takes to see the expected and the returned value differ.
-        digits = SCALAR_DIGITS if expected is None or got is None else digits_to_differ(expected, got)
+        # A wrong row gets as many digits as it takes to see the expected and the returned value differ.
+        digits = SCALAR_DIGITS if r.ok or expected is None or got is None else digits_to_differ(expected, got)
         lines.append([r.name, str(r.shape), f"{r.max_abs:.3g}", f"{r.rel:.3g}", idx, _num(expected, digits),
                       _num(got, digits), _num(r.at(r.numerical), digits)])
     if all(r.numerical is None for r in rows.values()):

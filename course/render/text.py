@@ -18,6 +18,8 @@ from course.result import CheckResult, ExerciseResult
 MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skipped": "–"}
 # What follows a check's header line is indented this far, under the title.
 DETAIL_INDENT = 5
+# A check's header that wraps continues under its title (after " ✗ "), whatever the title's colons.
+HEADER_HANG = 3
 # Widths used where there is no terminal to ask: notebook cells and exported feedback.
 PLAIN_WIDTH = 100
 # A space that never breaks a line (between a check's id and its points); printed as a plain space.
@@ -28,19 +30,20 @@ GLUE = "\u00a0"
 class Line:
     """One logical line: ``(text, style)`` parts (a style names a role: ``"passed"``, ``"dim"``,
     ``"diagnosis"``…; the terminal gives each role its colour), indented by ``indent`` cells, which its
-    wrapped continuations keep."""
+    wrapped continuations keep; ``hang``, when set, is how much further they are indented."""
 
     parts: tuple[tuple[str, str], ...]
     indent: int = 0
+    hang: int | None = None
 
     @property
     def text(self) -> str:
         return "".join(text for text, _ in self.parts)
 
 
-def line(*parts, indent: int = 0) -> Line:
+def line(*parts, indent: int = 0, hang: int | None = None) -> Line:
     """A :class:`Line` from plain strings (unstyled) and ``(text, style)`` pairs."""
-    return Line(tuple(p if isinstance(p, tuple) else (p, "") for p in parts if p), indent)
+    return Line(tuple(p if isinstance(p, tuple) else (p, "") for p in parts if p), indent, hang)
 
 
 def check_text_in(check: CheckResult, key: str, lang: str) -> str:
@@ -61,7 +64,7 @@ def check_header(check: CheckResult, lang: str) -> Line:
     """The check's mark, title in ``lang``, id and points: `` ✗ softmax sums to 1 softmax.rows  0/1``."""
     title = check_text_in(check, "title", lang) or check.id
     return line(" ", (MARKS[check.status], check.status), " ", title + " ", (check.id, "dim"), GLUE * 2,
-                (points(check.score, check.max_score), check.status))
+                (points(check.score, check.max_score), check.status), hang=HEADER_HANG)
 
 
 def check_body(check: CheckResult, lang: str) -> list[Line]:
@@ -81,7 +84,7 @@ def check_body(check: CheckResult, lang: str) -> list[Line]:
 
 def check_lines(check: CheckResult, lang: str) -> list[Line]:
     """One check: its header, then (when it did not pass) its explanation indented under it."""
-    return [check_header(check, lang)] + [Line(ln.parts, DETAIL_INDENT) for ln in check_body(check, lang)]
+    return [check_header(check, lang)] + [Line(ln.parts, DETAIL_INDENT, ln.hang) for ln in check_body(check, lang)]
 
 
 def score_line(result: ExerciseResult, lang: str) -> Line:
@@ -118,7 +121,7 @@ def physical(lines: list[Line], width: int | None) -> list[list[tuple[str, str]]
         for part, style in ln.parts:
             bounds.append((offset, offset + len(part), style))
             offset += len(part)
-        for start, end, indent in wrap_spans(text, None if width is None else max(width - ln.indent, 1)):
+        for start, end, indent in wrap_spans(text, None if width is None else max(width - ln.indent, 1), ln.hang):
             row = [(pad + indent, "")] if pad or indent else []
             for a, b, style in bounds:
                 lo, hi = max(a, start), min(b, end)

@@ -64,25 +64,28 @@ def break_points(line: str, start: int = 0) -> list[tuple[int, int]]:
     return points
 
 
-def _prefix(line: str, width: int) -> tuple[str, str]:
+def _prefix(line: str, width: int, hang: int | None) -> tuple[str, str]:
     """(what the first line starts with, what each continuation line starts with)."""
+    indent = line[:len(line) - len(line.lstrip(" "))]
+    if hang is not None:
+        return indent, " " * hang
     quote = QUOTE.match(line)
     if quote:
         return quote.group(0), quote.group(0) + "  "
-    indent = line[:len(line) - len(line.lstrip(" "))]
     label = LABEL.match(line)
     if label and cell_len(label.group(0)) <= MAX_HANG_SHARE * width:
         return indent, " " * cell_len(label.group(0))
     return indent, indent + "  "
 
 
-def wrap_spans(line: str, width: int | None) -> list[tuple[int, int, str]]:
+def wrap_spans(line: str, width: int | None, hang: int | None = None) -> list[tuple[int, int, str]]:
     """How to wrap ``line`` at ``width`` cells: (start, end, indent) for each output line, where the output
-    line is ``indent + line[start:end]``. ``width`` None means no wrapping."""
+    line is ``indent + line[start:end]``. ``width`` None means no wrapping; ``hang`` fixes the indent of
+    continuation lines (otherwise it follows the line's indent, quote prefix or label)."""
     line = line.rstrip()
     if width is None or cell_len(line) <= width or is_table_row(line):
         return [(0, len(line), "")]
-    first, cont = _prefix(line, width)
+    first, cont = _prefix(line, width, hang)
     spans, start, indent = [], 0, ""
     points = break_points(line, len(first))
     while True:
@@ -106,6 +109,6 @@ def wrap_spans(line: str, width: int | None) -> list[tuple[int, int, str]]:
         start, indent = best[1], cont
 
 
-def wrap(line: str, width: int | None) -> list[str]:
-    """``line`` wrapped at ``width`` cells (see the module's rules)."""
-    return [indent + line[a:b] for a, b, indent in wrap_spans(line, width)]
+def wrap(line: str, width: int | None, hang: int | None = None) -> list[str]:
+    """``line`` wrapped at ``width`` cells (see the module's rules and :func:`wrap_spans`)."""
+    return [indent + line[a:b] for a, b, indent in wrap_spans(line, width, hang)]
