@@ -112,6 +112,7 @@ def _result(learner, outcomes):
 
 def test_behaviour_flags_rare_shared_wrong_outputs_not_common_mistakes_or_stubs():
     rare = [("ce.batch", "failed", "ce-no-delta", "got [inf, 2.3]"), ("ce.single", "failed", "ce-no-delta", "got inf")]
+    rare += [(f"mse.case{i}", "failed", "mse-no-half", f"got {i + 0.5}") for i in range(4)]
     common = [("sm.big", "failed", "softmax-no-max-shift", "got [nan, nan]")]
     stub = [("mse.value", "failed", "not-implemented", "NotImplementedError")]
     results = [_result("dave", rare + common), _result("gwen", rare + common + stub),
@@ -120,9 +121,12 @@ def test_behaviour_flags_rare_shared_wrong_outputs_not_common_mistakes_or_stubs(
     found = behaviour.matches(results)
     assert list(found) == [("dave", "gwen")]
     kinds = {(e.check, e.kind) for e in found[("dave", "gwen")].events}
-    assert kinds == {("exercise4/ce.batch", "output"), ("exercise4/ce.batch", "diagnosis"),
-                     ("exercise4/ce.single", "output"), ("exercise4/ce.single", "diagnosis")}
+    assert len(kinds) == 12 and {("exercise4/ce.batch", "output"), ("exercise4/ce.batch", "diagnosis")} <= kinds
+    assert not any(e.value == "softmax-no-max-shift" for e in found[("dave", "gwen")].events)
     assert found[("dave", "gwen")].left["exercise4/ce.batch"] == "got [inf, 2.3]"
+    # Two rare coincidences in a class of ten are what chance gives: not flagged.
+    few = [_result("dave", rare[:2]), _result("gwen", rare[:2])] + results[2:]
+    assert behaviour.matches(few) == {}
 
 
 def test_similarity_command_prints_pairs_and_writes_html_and_json(tmp_path):

@@ -10,6 +10,10 @@ from course.cli.options import lang_option, resolve_lang
 from course.cli.similarity import base_option
 
 
+# Flagged pairs shown with their evidence in the report (the strongest first; `course similarity` has all).
+REPORT_PAIRS = 10
+
+
 @click.command()
 @click.argument("results", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default="class-report.html",
@@ -57,6 +61,6 @@ def report(results, out, title, feedback_dir, no_feedback, class_dirs, base, lan
              else find([], [], results=loaded))
     page_title = title or pick(tr("Class report", "クラスの成績"), lang)
     out_path.write_text(html.render(computed, lang, page_title, feedback=links,
-                                    similarity=similarity_html.section(pairs, lang)), encoding="utf-8")
+                                    similarity=similarity_html.section(pairs, lang, REPORT_PAIRS)), encoding="utf-8")
     terminal.summary(Console(highlight=False), computed)
     click.echo(f"wrote {out}" + (f" and {len(links)} feedback page(s)" if links else ""))

@@ -21,9 +21,14 @@ STYLE = ("body{font-family:sans-serif;max-width:70em;margin:auto;padding:0 1em}t
          "margin:.6em 0}td,th{border:1px solid #ccc;padding:.15em .45em;text-align:left}td.n{text-align:right}"
          ".heat td{border:0;padding:0}.heat span{display:inline-block;width:1.1em;height:1.1em;margin:1px;"
          "border-radius:2px}.heat span.h{outline:1px dashed #333;outline-offset:-2px}.warn{color:#b35900}"
-         ".bar{display:inline-block;height:.7em;background:#4c72b0;margin-left:.3em}.dim{color:#777}")
+         ".bar{display:inline-block;height:.7em;background:#4c72b0;margin-left:.3em}.dim{color:#777}"
+         "td span[class^=q]{padding:0 .3em}")
 # Slowest checks shown: enough to spot the expensive ones.
 SLOWEST = 10
+# Learners named per mistake and checks listed per mistake before "+N more" (the table stays readable).
+NAMED = 12
+# Colour steps of the roster's cells (tenths of the maximum), as CSS classes rather than a style per cell.
+STEPS = 10
 # Histogram bins: ten, of 10 % of the maximum each.
 BINS = 10
 
@@ -89,9 +94,13 @@ def _colour(fraction: float | None) -> str:
     return "#ddd" if fraction is None else f"hsl({round(120 * fraction)},65%,72%)"
 
 
+def _steps_css() -> str:
+    return "".join(f".q{i}{{background:{_colour(i / STEPS)}}}" for i in range(STEPS + 1)) + ".qn{background:#ddd}"
+
+
 def _cell(score: float, max_score: float) -> str:
-    fraction = score / max_score if max_score else None
-    return f'<span style="background:{_colour(fraction)};padding:0 .3em">{score:g}/{max_score:g}</span>'
+    step = f"q{round(STEPS * score / max_score)}" if max_score else "qn"
+    return f'<span class="{step}">{score:g}/{max_score:g}</span>'
 
 
 def roster(stats: ClassStats, lang: str, feedback: dict[str, str]) -> str:
@@ -158,8 +167,15 @@ def mistakes(stats: ClassStats, lang: str) -> str:
         return f"<p>{pick(tr('No diagnosed mistakes.', '診断されたミスはありません。'), lang)}</p>"
     head = [pick(tr(*t), lang) for t in (("diagnosis", "診断"), ("meaning", "意味"), ("failed checks", "不合格チェック数"),
                                          ("learners", "人数"), ("who", "誰"), ("in", "チェック"))]
-    return _table(head, [[m.code, explain(m.code, lang), m.count, len(m.learners), ", ".join(sorted(m.learners)),
-                          ", ".join(sorted(m.checks))] for m in stats.mistakes])
+    return _table(head, [[m.code, explain(m.code, lang), m.count, len(m.learners), _few(m.learners, lang),
+                          _few(m.checks, lang)] for m in stats.mistakes])
+
+
+def _few(names, lang: str) -> str:
+    """The first ``NAMED`` of ``names`` in order, and how many more."""
+    names = sorted(names)
+    more = len(names) - NAMED
+    return ", ".join(names[:NAMED]) + (pick(tr(f" and {more} more", f" ほか {more}"), lang) if more > 0 else "")
 
 
 def _h2(en: str, ja: str, lang: str) -> str:
@@ -187,4 +203,4 @@ def render(stats: ClassStats, lang: str = "en", title: str = "Class report", *,
                                                    ("worst (s)", "最長 (秒)"))],
                      [[t.key, f"{t.mean:.3f}", f"{t.worst:.3f}"] for t in stats.timings[:SLOWEST]])]
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n")
+            f"<style>{STYLE}{_steps_css()}</style></head><body>{''.join(parts)}</body></html>\n")

@@ -48,8 +48,8 @@ def _pair(pair: Pair, lang: str) -> str:
     return "".join(out)
 
 
-def section(pairs: list[Pair], lang: str) -> str:
-    """The similarity section: an explanation, then each pair with its evidence."""
+def section(pairs: list[Pair], lang: str, limit: int | None = None) -> str:
+    """The similarity section: an explanation, then each pair with its evidence (the ``limit`` strongest)."""
     intro = pick(tr("Pairs whose code shares passages that are in neither the stubs nor the base code, or whose "
                     "results share rare wrong outputs or named mistakes. This flags; it does not decide.",
                     "配布コードにも基準コードにもない部分が共通する提出物、またはまれな誤出力・診断が共通する提出物の"
@@ -58,7 +58,12 @@ def section(pairs: list[Pair], lang: str) -> str:
         none = pick(tr("No pair is unusually alike.", "特によく似た組はありません。"), lang)
         return f"<p>{html.escape(intro)}</p><p>{html.escape(none)}</p>"
     style = "<style>.sim td{vertical-align:top;width:50%}.sim pre{font-size:80%;white-space:pre-wrap}</style>"
-    return style + f"<p>{html.escape(intro)}</p>" + "".join(_pair(p, lang) for p in pairs)
+    shown = pairs if limit is None else pairs[:limit]
+    more = len(pairs) - len(shown)
+    rest = pick(tr(f"{more} more pairs: `course similarity` lists them all.",
+                   f"ほかに {more} 組あります。すべては `course similarity` で表示できます。"), lang) if more else ""
+    return (style + f"<p>{html.escape(intro)}</p>" + "".join(_pair(p, lang) for p in shown)
+            + (f"<p>{html.escape(rest)}</p>" if rest else ""))
 
 
 def page(pairs: list[Pair], lang: str, title: str) -> str:
