@@ -4,8 +4,9 @@ Each module is turned into tokens (comments, docstrings and layout dropped; ever
 every number ``N`` and every string ``S``, attribute names kept since ``.sum(axis=0)`` says what code does).
 Every run of ``K`` tokens is hashed, and in each window of ``W`` consecutive hashes the smallest is kept: any
 match of at least ``W + K - 1`` tokens is then guaranteed to share a fingerprint. Fingerprints found in the
-base code (stubs, ``--base`` folders) or in more than half of a class of four or more are dropped, as MOSS
-drops base files and passages common to many submissions.
+base code (stubs, ``--base`` folders) or in more submissions than a rare outcome may be in (a fifth of the
+class, and always a pair: :func:`course.similarity.behaviour.rare_limit`) are dropped, as MOSS drops base files
+and passages common to many submissions (its ``-m``).
 """
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from pathlib import Path
 
 K = 10          # tokens per hashed run: about one line of Python
 W = 6           # window: matches of W + K - 1 = 15 tokens or more are always found
-COMMON = 0.5    # a fingerprint in more than this share of the class is common code, not evidence
-MIN_CLASS_FOR_COMMON = 4
 
 
 @dataclass
@@ -94,15 +93,13 @@ def base_hashes(folders: list[Path]) -> set[int]:
     return found
 
 
-def common_hashes(modules: list[Fingerprints]) -> set[int]:
-    """Fingerprints in more than ``COMMON`` of the modules (only for classes big enough to tell)."""
-    if len(modules) < MIN_CLASS_FOR_COMMON:
-        return set()
+def common_hashes(modules: list[Fingerprints], limit: int) -> set[int]:
+    """Fingerprints in more than ``limit`` of the modules: code many wrote alike, no evidence about two."""
     counts: dict[int, int] = {}
     for module in modules:
         for h in module.hashes:
             counts[h] = counts.get(h, 0) + 1
-    return {h for h, n in counts.items() if n > COMMON * len(modules)}
+    return {h for h, n in counts.items() if n > limit}
 
 
 @dataclass

@@ -48,7 +48,9 @@ def find(submissions, exercises, *, base: list[Path] = (), results: list[Submiss
     prints = {s.learner: {name: code.fingerprint(p) for name, p in _modules(s, exercises).items()}
               for s in submissions}
     modules = sorted({name for per in prints.values() for name in per})
-    common = {name: code.common_hashes([per[name] for per in prints.values() if name in per]) for name in modules}
+    limit = behaviour.rare_limit(len(prints))
+    common = {name: code.common_hashes([per[name] for per in prints.values() if name in per], limit)
+              for name in modules}
     pairs: dict[tuple[str, str], Pair] = {}
     names = sorted(prints)
     for i, a in enumerate(names):
