@@ -1,7 +1,6 @@
 """``course grade FOLDER...``: the instructor's command (public and hidden checks, a whole class at once)."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -100,7 +99,8 @@ Exit status:
 @click.option("--exercise", "-e", "exercise_names", multiple=True,
               help="Grade only these exercises (repeatable; default: all).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Exercises graded in parallel (default: the number of cores).")
+              help="Exercises graded in parallel (default: the cores this process may use, a container's CPU "
+                   "quota included).")
 @click.option("--store", "store_path", type=click.Path(dir_okay=False), default="grades.sqlite", show_default=True,
               help="SQLite results store: results are kept as they finish, and unchanged submissions are not "
                    "graded again.")
@@ -153,6 +153,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     from course.batch.pool import RunnerError, Settings, grade_class
     from course.batch.progress import ClassProgress
     from course.export.lateness import LatenessError
+    from course.cpus import usable_cpus
     from course.store import ResultStore, StoreError
 
     started = time.monotonic()
@@ -173,7 +174,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     try:
         with store, ClassProgress() as progress:
             runner = _cluster(scheduler, shared_fs, jobs, chosen, progress)
-            outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or os.cpu_count() or 1,
+            outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or usable_cpus(),
                                   force=force, progress=progress, runner=runner)
     except RunnerError as exc:     # the cluster asked for cannot be reached
         raise click.UsageError(str(exc))
