@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from course.cli.options import lang_option, resolve_lang
+from course.i18n import pick, tr
 
 LAYERS = ("Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "TwoLayerNet")
 
@@ -68,7 +69,6 @@ def explain(exercise, path, layer, show_all, picture, lang):
     finally:
         session.close()
     if picture:
-        from course.i18n import pick, tr
         click.echo(pick(tr(f"picture written to {drawn}", f"図を {drawn} に書き出しました"), lang) if drawn else
                    pick(tr("no graph to draw (nothing failed; use --all or --layer)",
                            "描く図がありません (失敗なし。--all か --layer を使います)"), lang))
@@ -76,12 +76,12 @@ def explain(exercise, path, layer, show_all, picture, lang):
 
 
 def _explain_layer(session, name: str, lang: str):
-    """(title, nodes, problem): the graph of one layer, or the reason it could not be run."""
-    from course.i18n import pick, tr
+    """(title, nodes, problem): the graph of one layer in ``lang``, or the reason it could not be run."""
     from course.sandbox.remote import LearnerCrash, LearnerError, LearnerTimeout
 
     try:
-        return (*BUILDERS[name](session), None)
+        title, nodes = BUILDERS[name](session)
+        return pick(title, lang), nodes, None
     except LearnerError as exc:
         if exc.is_a("NotImplementedError"):
             return name, [], pick(tr("not implemented yet", "未実装です"), lang)
@@ -105,7 +105,7 @@ def _row(name, got, numerical):
     return compare_gradient(name, got, numerical, numerical=numerical, rtol=NUM_RTOL, atol=NUM_ATOL)
 
 
-def _activation(session, name: str, x, note: str = ""):
+def _activation(session, name: str, x, note: dict | None = None):
     import numpy as np
 
     from course.checks.gradients import layer_gradient
@@ -120,14 +120,17 @@ def _activation(session, name: str, x, note: str = ""):
     if name == "Relu":
         # A central difference across the kink gives dout/2; the contract fixes the gradient there at 0.
         numerical = np.where(x == 0, 0.0, numerical)
-    return (f"{name}: x → {name} → out  (backward with a random dout{note})",
+    note = note or tr("", "")
+    return (tr(f"{name}: x → {name} → out  (backward with a random dout{note['en']})",
+               f"{name}: x → {name} → out  (ランダムな dout で backward{note['ja']})"),
             [Node("x", x, [_row("dx", dx, numerical)]), Node(name), Node("out", out), Node("dout", dout)])
 
 
 def _relu(session):
     import numpy as np
     return _activation(session, "Relu", np.array([[1.5, -0.5, 0.0], [0.8, 2.0, -3.0]]),
-                       "; at x = 0 the expected gradient is 0, as for x < 0")
+                       tr("; at x = 0 the expected gradient is 0, as for x < 0",
+                          "。x = 0 での期待される勾配は x < 0 と同じく 0"))
 
 
 def _sigmoid(session):
@@ -148,7 +151,8 @@ def _affine(session):
     numerical = {"dx": layer_gradient(lambda v: Affine(W, b).forward(v), x, dout),
                  "dW": layer_gradient(lambda v: Affine(v, b).forward(x), W, dout),
                  "db": layer_gradient(lambda v: Affine(W, v).forward(x), b, dout)}
-    return ("Affine: x → x·W + b → out  (batch N = 3, backward with a random dout)",
+    return (tr("Affine: x → x·W + b → out  (batch N = 3, backward with a random dout)",
+               "Affine: x → x·W + b → out  (バッチ N = 3、ランダムな dout で backward)"),
             [Node("x", x, [_row("dx", dx, numerical["dx"])]),
              Node("Affine (W, b)", None, [_row("dW", layer.dW, numerical["dW"]), _row("db", layer.db, numerical["db"])]),
              Node("out", out), Node("dout", dout)])
@@ -166,7 +170,8 @@ def _softmax_with_loss(session):
     loss = remote_float(session, layer.forward, x, t)
     dx = layer.backward()
     numerical = central_difference(lambda v: remote_float(session, cls().forward, v, t), x)
-    return ("SoftmaxWithLoss: x, t → softmax → cross-entropy → loss  (N = 3, backward(dout=1))",
+    return (tr("SoftmaxWithLoss: x, t → softmax → cross-entropy → loss  (N = 3, backward(dout=1))",
+               "SoftmaxWithLoss: x, t → softmax → 交差エントロピー → loss  (N = 3、backward(dout=1))"),
             [Node("x", x, [_row("dx", dx, numerical)]), Node("t (labels)", t), Node("softmax + CE"),
              Node("loss", loss)])
 
@@ -197,8 +202,10 @@ def _two_layer_net(session):
     # The activations between the layers, computed here from the parameters written into the net.
     a1 = x @ params["W1"] + params["b1"]
     a2 = np.maximum(a1, 0) @ params["W2"] + params["b2"]
-    return ("TwoLayerNet: x → Affine1 → Relu → Affine2 → SoftmaxWithLoss  (N = 3; values between the layers "
-            "computed by the kit from your params)",
+    return (tr("TwoLayerNet: x → Affine1 → Relu → Affine2 → SoftmaxWithLoss  (N = 3; values between the layers "
+               "computed by the kit from your params)",
+               "TwoLayerNet: x → Affine1 → Relu → Affine2 → SoftmaxWithLoss  (N = 3。層の間の値は、あなたの "
+               "params からキットが計算したもの)"),
             [Node("x", x), Node("Affine1 (W1, b1)", a1, [rows["W1"], rows["b1"]]),
              Node("Relu", np.maximum(a1, 0)), Node("Affine2 (W2, b2)", a2, [rows["W2"], rows["b2"]]),
              Node("SoftmaxWithLoss: loss", remote_float(session, net.loss, x, t))])

@@ -23,14 +23,11 @@ def check_name(exercise: str, check) -> str:
     return f"{exercise} › {check.id}" + (f" — {check.title}" if check.title else "")
 
 
-def check_text(check) -> str:
-    """The learner-facing explanation of a check's verdict: message, diagnosis code and hint."""
-    parts = [check.message.strip()] if check.message.strip() else []
-    if check.diagnosis:
-        parts.append(f"[{check.diagnosis}]")
-    if check.hint and check.status != "passed":
-        parts.append(f"hint: {check.hint}")
-    return "\n".join(parts)
+def check_text(check, lang: str = "en") -> str:
+    """The learner-facing explanation of a check's verdict in ``lang``: message, named mistake and hint, as
+    every renderer writes it (:func:`course.render.text.check_text`)."""
+    from course.render.text import check_text as rendered
+    return rendered(check, lang)
 
 
 def template(name: str, **values: str) -> str:

@@ -65,16 +65,8 @@ def verdict(result: ExerciseResult, check_id: str, lang: str) -> tuple[str, floa
         errors = [c.message for c in result.checks if c.status == "error" and c.max_score == 0]
         return f"✗ {check_id}: " + pick(tr("not run", "実行されませんでした"), lang) + "".join(
             "\n" + e for e in errors), 0.0
-    mark = {"passed": "✓", "skipped": "-"}.get(check.status, "✗")
-    lines = [f"{mark} {check.id} [{check.status}] {check.title}"]
-    if check.message:
-        lines.append(check.message)
-    if check.diagnosis:
-        from course.mistakes import explain
-        lines.append(f"{pick(tr('diagnosis', '診断'), lang)} [{check.diagnosis}] {explain(check.diagnosis, lang)}")
-    if check.hint:
-        lines.append(pick(tr("hint", "ヒント"), lang) + ": " + check.hint)
-    return "\n".join(lines), check.score
+    from course.render.text import check_lines, render
+    return render(check_lines(check, lang)), check.score
 
 
 def run_checks(exercise: str, check_id: str, device: str = "cpu") -> float | None:

@@ -33,7 +33,7 @@ class Node:
 def _grad_line(row: GradientRow, lang: str, limit: int = 70) -> str:
     """``dW ✓ analytic ≈ numerical`` or ``db ✗ analytic … vs numerical …`` with the worst entry."""
     if row.problem in ("type", "shape"):
-        got = row.got_description if row.problem == "type" else f"shape {row.got.shape}"
+        got = row.got_description if row.problem == "type" else f"{pick(tr('shape', '形状'), lang)} {row.got.shape}"
         return f"{row.name} ✗ {pick(tr('analytic', '解析的'), lang)}: {got}, " \
                f"{pick(tr('expected shape', '期待される形状'), lang)} {row.shape}"
     mark = "✓" if row.ok else "✗"

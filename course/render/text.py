@@ -68,10 +68,10 @@ def check_header(check: CheckResult, lang: str) -> Line:
 
 
 def check_body(check: CheckResult, lang: str) -> list[Line]:
-    """What a check that did not pass explains: its message, the named mistake and the hint."""
-    if check.status == "passed":
-        return []
+    """What a check explains: its message, and when it did not pass the named mistake and the hint."""
     lines = [line(text) for text in check_text_in(check, "message", lang).splitlines()]
+    if check.status == "passed":
+        return lines
     if check.diagnosis:
         from course.mistakes import explain
         lines.append(line((f"{pick(LABELS['diagnosis'], lang)} [{check.diagnosis}]", "diagnosis"), " ",
@@ -84,7 +84,8 @@ def check_body(check: CheckResult, lang: str) -> list[Line]:
 
 def check_lines(check: CheckResult, lang: str) -> list[Line]:
     """One check: its header, then (when it did not pass) its explanation indented under it."""
-    return [check_header(check, lang)] + [Line(ln.parts, DETAIL_INDENT, ln.hang) for ln in check_body(check, lang)]
+    body = [] if check.status == "passed" else check_body(check, lang)
+    return [check_header(check, lang)] + [Line(ln.parts, DETAIL_INDENT, ln.hang) for ln in body]
 
 
 def score_line(result: ExerciseResult, lang: str) -> Line:
