@@ -91,17 +91,19 @@ def module_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 # Learner cells an attacker adds to the released notebook (stubs left as they are), as (position, source).
-# Run by nbgrader's Execute in one kernel, each of the first five gave the stubs full marks or read source/.
+# nbgrader gives full credit to a test cell with no error and no value: run by its Execute in one kernel,
+# the redefined run_checks, the fake module and the input transformer gave these stubs full marks.
 HOSTILE = {
-    "m-redefine": (2, "def run_checks(*args, **kwargs):\n    return 100.0"),
+    "m-redefine": (2, "def run_checks(*args, **kwargs):\n    pass"),
     "m-modules": (1, "import sys, types\nfake = types.ModuleType('course.nbgrader.cell')\n"
-                     "fake.run_checks = lambda *a, **k: 100.0\nfake.use_magics = lambda: None\n"
+                     "fake.run_checks = lambda *a, **k: None\nfake.use_magics = lambda: None\n"
                      "sys.modules['course.nbgrader.cell'] = fake"),
-    "m-transformer": (2, "get_ipython().input_transformers_post.append(lambda lines: ['100.0\\n'])"),
+    "m-transformer": (2, "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])"),
     "m-exit": (2, "raise SystemExit(0)"),
     # After the module cell: the solution from the course's source notebook over the learner's module file.
     "m-source": (3, "import json, pathlib\nnb = json.loads(pathlib.Path('../../../source/dlkit/exercise0.ipynb')"
-                    ".read_text())\ncell = next(c for c in nb['cells'] if ''.join(c['source']).startswith('%%module'))\n"
+                    ".read_text())\n"
+                    "cell = next(c for c in nb['cells'] if ''.join(c['source']).startswith('%%module'))\n"
                     "pathlib.Path('exercise0/basics.py').write_text(''.join(cell['source']).partition('\\n')[2])"),
 }
 
@@ -264,6 +266,7 @@ def test_gradebook_command_refuses_a_reshape_and_forces_it(tmp_path):
     """`course nbgrader gradebook` with results for notebooks the assignment lacks stops with a message that
     names them and the new maximum, writing nothing; --force writes them."""
     from click.testing import CliRunner
+    from nbgrader.api import Gradebook
 
     from course.cli import main
 
@@ -275,10 +278,12 @@ def test_gradebook_command_refuses_a_reshape_and_forces_it(tmp_path):
     run = CliRunner().invoke(main, ["nbgrader", "gradebook", str(results), "--db", db])
     assert run.exit_code == 2
     assert "notebooks the assignment does not have: exercise1" in run.output and "4 -> 7" in run.output
-    assert "bob" not in grades_csv(tmp_path)
+    with Gradebook(db) as gb:
+        assert gb.find_assignment("dlkit").max_score == 4.0 and [s.id for s in gb.students] == ["alice"]
     run = CliRunner().invoke(main, ["nbgrader", "gradebook", str(results), "--db", db, "--force"])
     assert run.exit_code == 0, run.output
-    assert float(grades_csv(tmp_path)["bob"]["max_score"]) == 7.0
+    with Gradebook(db) as gb:
+        assert gb.find_submission("dlkit", "bob").max_score == 7.0
 
 
 def test_gradebook_timestamps_are_the_submissions(tmp_path):

@@ -50,7 +50,8 @@ def mismatch(gb, assignment: str, layout: dict[str, dict[str, float]]) -> list[s
     from nbgrader.api import MissingEntry
 
     try:
-        have = {nb.name: {c.name: float(c.max_score) for c in nb.grade_cells}
+        # A cell worth nothing (one an older kit wrote for a GPU check graded on the CPU) changes no score.
+        have = {nb.name: {c.name: float(c.max_score) for c in nb.grade_cells if c.max_score}
                 for nb in gb.find_assignment(assignment).notebooks}
     except MissingEntry:
         return []

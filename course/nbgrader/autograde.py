@@ -33,6 +33,7 @@ from course.nbgrader.cell import verdict
 from course.nbgrader.layout import course_private
 from course.result import ExerciseResult
 
+
 def autograde_preprocessors() -> list:
     """nbgrader's own autograde steps, with :class:`GradeInSandbox` in place of ``Execute``."""
     from nbgrader.converters import Autograde
@@ -85,8 +86,9 @@ class GradeInSandbox(Execute):
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade"):
                 self._write_verdict(cell, result, checks.get(meta.get("grade_id"), meta.get("grade_id")), lang)
-        if work.notes(lang):
-            nb.cells.insert(0, new_markdown_cell("> " + "\n>\n> ".join(work.notes(lang))))
+        notes = work.notes(lang)
+        if notes:     # the learner's feedback says so too
+            nb.cells.insert(0, new_markdown_cell("> " + "\n>\n> ".join(notes)))
         return nb, resources
 
     @staticmethod
