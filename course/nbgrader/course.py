@@ -26,6 +26,8 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.GradeInSandbox.device = {device!r}
 c.GradeInSandbox.lang = {lang!r}
+# A test cell the learner deleted comes back and is graded, as `course grade` grades every check.
+c.OverwriteCells.add_missing_cells = True
 # For a notebook of your own added to the assignment, which nbgrader executes as usual.
 c.ExecutePreprocessor.timeout = {timeout}
 # Graded modules are written by the notebook's %%module cells: never copy them from source/ (where running
