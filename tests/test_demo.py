@@ -48,6 +48,7 @@ def test_demo_commands_are_continued_between_arguments_only():
     lines = text.splitlines()
     assert len(lines) > 1 and all(len(line) <= COMMAND_WIDTH for line in lines)
     assert all(line.endswith(" \\") for line in lines[:-1])
+    assert not any(line[:-2].split()[-1].startswith("-") for line in lines[:-1])   # options keep their values
     assert shlex.split(text.replace("\\\n", " "))[1:] == ["course", *argv]
 
 

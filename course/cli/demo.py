@@ -33,9 +33,21 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _units(argv: list[str]) -> list[str]:
+    """The arguments quoted, an option kept with its value (``--lang ja`` is never broken apart)."""
+    units: list[str] = []
+    for arg in argv:
+        if units and units[-1].startswith("-") and " " not in units[-1] and not arg.startswith("-"):
+            units[-1] += " " + shlex.quote(arg)
+        else:
+            units.append(shlex.quote(arg))
+    return units
+
+
 def command_line(program: str, argv: list[str], width: int = COMMAND_WIDTH) -> str:
-    """``$ program args…`` with long lines continued by `` \\`` between arguments, never inside one."""
-    words = [program] + [shlex.quote(a) for a in argv]
+    """``$ program args…`` with long lines continued by `` \\`` between arguments, never inside one, and
+    never between an option and its value."""
+    words = [program] + _units(argv)
     lines, current = [], "$"
     for word in words:
         if len(current) + 1 + len(word) > width - 2 and current not in ("$", "   "):
@@ -138,7 +150,8 @@ def demo(out, exercise_names, jobs, lang):
                                 "--lang", lang], show_stdout=False)
         wrote += ["report.html", "feedback/<learner>.html"] if report.returncode == 0 else []
     similar = _run(console, ["similarity", at("class"), "--results", at("results.json"), "--html",
-                             at("similarity.html"), "--lang", lang])
+                             at("similarity.html"), "--lang", lang]
+                   + [a for name in exercise_names for a in ("-e", name)])
     wrote += ["similarity.html"] if similar.returncode == 0 else []
     _mistakes(console, json.loads((out / "results.json").read_text(encoding="utf-8")), lang)
     console.print("\n" + pick(tr("written to", "出力先"), lang) + f" {_shown(out)}: " + ", ".join(wrote))
