@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from course.batch import cluster  # noqa: E402
 from course.batch.discover import discover  # noqa: E402
 from course.batch.hashing import graders_hash  # noqa: E402
 from course.batch.pool import LocalPool, Settings, Unit, grade_class  # noqa: E402
+from course.sandbox.launch import isolation_mode  # noqa: E402
 from course.store import ResultStore  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not paths.graders_dir("exercise0").is_dir(), reason="exercise0 graders absent")
@@ -87,6 +89,8 @@ def test_a_local_cluster_grades_a_class_to_the_same_json_as_the_local_pool(tmp_p
     got = json.loads((tmp_path / "dask.json").read_text())
     assert _timeless(got) == _timeless(json.loads((tmp_path / "pool.json").read_text()))
     assert [r["score"] == r["max_score"] for r in got] == [True, False, False]   # carol lacks exercise3
+    # The workers ran the sandbox `course grade` runs here, at the same level.
+    assert {e["isolation"] for r in got for e in r["exercises"]} == {isolation_mode()}
     assert set(_rows(tmp_path / "dask.sqlite")) == set(_rows(tmp_path / "pool.sqlite"))
 
     again = _grade(klass, *selection, "--scheduler", "local:2", "--store", "dask.sqlite", cwd=tmp_path)
@@ -189,6 +193,9 @@ def test_a_unit_carries_its_files_within_a_bound(tmp_path, local_cluster):
     shutil.rmtree(klass / "alice")   # graded from what the unit carries, not from the class folder
     with cluster.DaskRunner(local_cluster.scheduler_address, torch=False, say=lambda line: None) as runner:
         graded = runner.client.submit(cluster.grade_payload, load, Settings(), pure=False).result()
+        other_kit = replace(load, graders_hash="graded by another kit")
+        with pytest.raises(cluster.KitMismatch, match="install the same kit on every worker"):
+            runner.client.submit(cluster.grade_payload, other_kit, Settings(), pure=False).result()
     assert graded["score"] == graded["max_score"] > 0
 
     big = klass / "bob" / "exercises" / "exercise0" / "weights.bin"

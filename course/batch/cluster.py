@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -30,6 +31,7 @@ from pathlib import Path
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 from distributed.scheduler import KilledWorker
 
+from course import __version__
 from course.batch.hashing import graders_hash
 from course.sandbox import snapshot
 from course.batch.pool import Failure, RunnerError, Settings, Unit, grade_unit
@@ -109,13 +111,17 @@ class GradingWorker(WorkerPlugin):
 
     name = PLUGIN
 
-    def __init__(self, torch: bool = True):
-        self.torch = torch
+    def __init__(self, torch: bool = True, local: bool = False):
+        self.torch, self.local = torch, local
 
     def setup(self, worker=None) -> None:
         """Load what every unit needs, in the worker process, before its first unit."""
         self.lock = threading.Lock()
         self.root = Path(tempfile.mkdtemp(prefix="course-units-"))
+        if self.local and threading.current_thread() is threading.main_thread():
+            # A LocalCluster's workers share the terminal's process group: Ctrl-C is course grade's to handle
+            # (it cancels the units and closes the cluster), not a traceback from every worker.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         import course.grading.run  # noqa: F401  (pytest and the graders' engine, loaded once)
         from course.sandbox.launch import start_fork_server
 
@@ -168,15 +174,15 @@ def grade_payload(load: Payload, settings: Settings) -> dict:
 
 
 def _worker_facts() -> dict:
-    from course import __version__
     from course.sandbox.launch import isolation_mode
     return {"isolation": isolation_mode(), "kit": __version__}
 
 
 def start_local_cluster(workers: int):
-    """A ``LocalCluster`` of ``workers`` single-threaded worker processes, quiet on the terminal."""
+    """A ``LocalCluster`` of ``workers`` single-threaded worker processes, quiet on the terminal (a unit's
+    failure is reported by ``course grade`` itself, not logged again by its worker)."""
     return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                        silence_logs=logging.ERROR, scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES})
+                        silence_logs=logging.CRITICAL, scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES})
 
 
 class DaskRunner:
@@ -206,7 +212,7 @@ class DaskRunner:
             self.__exit__()
             raise ClusterError(f"could not reach the Dask scheduler at {self.address} ({exc}); is "
                                f"`dask scheduler` running there?") from None
-        self.client.register_plugin(GradingWorker(self.torch), name=PLUGIN)
+        self.client.register_plugin(GradingWorker(self.torch, local=self.cluster is not None), name=PLUGIN)
         for line in self.describe():
             self.say(line)
         return self
@@ -225,8 +231,14 @@ class DaskRunner:
             return [f"Dask cluster {name}: no workers yet; units wait until workers connect "
                     f"(dask worker {self.client.scheduler.address} --nthreads 1)"]
         facts = self.client.run(_worker_facts)
+        levels = Counter(f["isolation"] for f in facts.values())
         lines = [f"Dask cluster {name}: {len(threads)} worker(s); learner code isolated with "
-                 + ", ".join(f"{mode} on {n}" for mode, n in sorted(Counter(f["isolation"] for f in facts.values()).items()))]
+                 + ", ".join(f"{mode} on {n}" for mode, n in sorted(levels.items()))]
+        stale = sorted(w for w, f in facts.items() if f["kit"] != __version__)
+        if stale:
+            lines.append(f"warning: {len(stale)} worker(s) ({', '.join(stale[:3])}) run another kit version than "
+                         f"this machine's {__version__}; each of their units will fail until the same kit is "
+                         f"installed there")
         weaker = sum(f["isolation"] != "namespaces" for f in facts.values())
         if weaker:
             lines.append(f"warning: {weaker} worker(s) cannot give learner code its own user namespaces and isolate "

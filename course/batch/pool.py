@@ -130,8 +130,9 @@ class LocalPool:
     """Runs units in ``jobs`` worker processes on this machine.
 
     Workers are started with ``spawn``: a fresh interpreter each, whose only channel to this process is the
-    pipe it was started with. (multiprocessing's ``forkserver`` would save the imports, but it listens on a
-    pathname socket in /tmp that any local user can connect to and have it fork code of their choosing.)
+    pipe it was started with. (multiprocessing's ``forkserver`` would save the imports, but it takes orders
+    over an unauthenticated pathname socket in /tmp: any process of the grading user, learner code too where
+    the sandbox is weaker than namespaces, could have it fork a worker running code of its choosing.)
     A unit whose worker died is tried again in a new pool, up to ``_ATTEMPTS`` times.
     """
 

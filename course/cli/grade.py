@@ -81,7 +81,7 @@ def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises
                                f"pip install 'dl-course-kit[cluster]'") from None
     try:
         return DaskRunner(scheduler, shared_fs=shared_fs, torch=any(e.torch for e in exercises),
-                          say=lambda line: progress.console.print(line, markup=False))
+                          say=lambda line: progress.console.print(line, markup=False, soft_wrap=True))
     except ClusterError as exc:
         raise click.UsageError(str(exc)) from None
 
