@@ -161,6 +161,19 @@ def test_notebook_runs_in_a_real_kernel_on_the_stub_and_on_a_solution(venv, rele
     assert 'data-passed="true"' in html and 'data-score="6/6"' in html and "得点" in html
 
 
+def test_released_nbgrader_notebooks_cells_run_with_the_learner_package(venv, tmp_path):
+    """The test cells of nbgrader's released notebooks call course.nbgrader.cell.run_checks on the notebook's
+    folder (exerciseN/ beside the notebook): it is in the learner package and grades the public checks."""
+    shutil.copytree(KIT / "exercises/exercise1", tmp_path / "exercise1")
+    shutil.copy(KIT / "solutions/exercise1/numerical_diff.py", tmp_path / "exercise1/numerical_diff.py")
+    cell = ("from course.nbgrader.cell import run_checks, use_magics\n"
+            "print('score', run_checks('exercise1', 'numerical_diff.book'))")
+    done = subprocess.run([str(venv / "bin" / "python"), "-c", cell], cwd=tmp_path, env=learner_env(venv),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "numerical_diff.book" in done.stdout and "score 1.0" in done.stdout     # the cell's value: 1 point
+
+
 def test_release_refuses_uncommitted_stubs_and_loses_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(learner, "uncommitted", lambda kit, ids: ["exercises/exercise0/basics.py"])
     with pytest.raises(bundle.ReleaseError, match="(?s)uncommitted.*basics.py.*--allow-dirty"):

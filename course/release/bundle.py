@@ -21,14 +21,16 @@ from course.grading.run import grade_exercise
 from course.release import expected, leaks, learner, notebooks, wheel
 
 # Instructor-only parts of the package: they need the solutions, nbgrader or the other graders' tools.
-INSTRUCTOR_ONLY = ("planted.py", "demo.py", "release", "report", "export", "batch", "store",
+INSTRUCTOR_ONLY = ("planted.py", "demo.py", "release", "report", "batch", "store",
                    "templates/classroom", "templates/gradescope")
 # Folders of which only some modules are the learner's, named here so that a command or module added later
 # stays instructor-only until it is listed: the learner commands, and of nbgrader's part only what the
-# released notebooks' cells call inside the learner's kernel.
+# released notebooks' cells call inside the learner's kernel (cell.py, whose layout.py names the grade cells
+# with export/gradebook.py's grade_cell_name).
 LEARNER_ONLY_THESE = {"cli": ("__init__.py", "options.py", "check.py", "init.py", "watch.py", "hint.py",
                               "mistakes.py", "explain.py"),
-                      "nbgrader": ("__init__.py", "cell.py")}
+                      "nbgrader": ("__init__.py", "cell.py", "layout.py"),
+                      "export": ("__init__.py", "gradebook.py")}
 ALWAYS_IGNORED = ("__pycache__", "*.pyc", "*.pyo", "planted.toml", ".pytest_cache")
 
 

@@ -52,6 +52,9 @@ def exercise_html(result: ExerciseResult, lang: str) -> str:
                           f" · 採点時にはさらに非公開のチェックが {result.hidden_not_run} 個実行されます"), lang)
     if not result.passed:
         footer += pick(tr(f" · next hint: %course hint {result.id}", f" · 次のヒント: %course hint {result.id}"), lang)
+    if result.isolation == "process":        # the terminal says the same (course.render.text)
+        footer += pick(tr(" · note: no kernel sandbox here; your code ran in a plain process",
+                          " · 注意: この環境ではサンドボックスが使えないため、通常のプロセスで実行しました"), lang)
     return (f'<div class="course-result" data-exercise="{escape(result.id)}" '
             f'data-passed="{str(result.passed).lower()}" data-score="{_points(result.score, result.max_score)}" '
             f'style="{STYLE.format(colour=colour)}">\n'
