@@ -124,6 +124,14 @@ def relabelling(rng):
             return torch.as_tensor(perm)
 
 
+def relabelled_mnist(rng):
+    """The bundled (train, test) digits with every class renamed by one derangement drawn from ``rng``: the
+    same learning problem, but weights trained on the true labels score at chance on it."""
+    relabel = relabelling(rng)
+    (x, t), (xt, tt) = mnist()
+    return (x, relabel[t]), (xt, relabel[tt])
+
+
 def at_softmax_floor(losses) -> bool:
     """True when per-epoch losses fall steadily towards cross_entropy's floor on softmax outputs (1.4612 for
     10 classes) and stay above it, as a trainer that applies softmax first does. A trainer that never zeroes

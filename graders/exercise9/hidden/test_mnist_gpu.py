@@ -1,13 +1,14 @@
 """Exercise 9 GPU checks (``--device cuda`` only): the learner's trainer really runs on CUDA."""
 import time
 
+import numpy as np
 import pytest
 import torch
 
 from course.checks import CheckFailure, check, tr
 from course.data import tensor_loader
 from course.mistakes.pytorch import TRAINER_CODES, recognise_errors
-from exercise9.helpers import accuracy_here, expect_number, learner_loader, learner_mlp, state_of
+from exercise9.helpers import accuracy_here, expect_number, learner_loader, learner_mlp, relabelled_mnist, state_of
 
 pytestmark = pytest.mark.gpu
 
@@ -15,23 +16,24 @@ pytestmark = pytest.mark.gpu
 @check("gpu.fit_cuda", 2, hidden=True, ja="GPU: cuda で fit、モデルが GPU 上、正解率 90% 以上", timeout=30,
        hint=tr("model.to(device) in fit, batches .to(device), .item() instead of .numpy()",
                "fit で model.to(device)、バッチを .to(device)、.numpy() ではなく .item() を使います"))
-def test_fit_on_cuda(learner, reference, mnist, device):
+def test_fit_on_cuda(learner, reference, device):
     """fit(device='cuda') keeps the model on the GPU and reaches 90 % held-out accuracy, as the reference does"""
+    train, test = relabelled_mnist(np.random.default_rng())     # drawn now: no weights prepared for it
     model = learner_mlp(learner)
-    call = "fit(model, train_loader, test_loader, epochs=5, device='cuda')"
+    call = "fit(model, train_loader, test_loader, epochs=5, device='cuda')  # bundled MNIST, relabelled"
     with recognise_errors(call, *TRAINER_CODES):
-        learner.module("mnist_trainer").fit(model, learner_loader(learner, *mnist.train, 100, True),
-                                            learner_loader(learner, *mnist.test, 500), epochs=5, device=device)
+        learner.module("mnist_trainer").fit(model, learner_loader(learner, *train, 100, True),
+                                            learner_loader(learner, *test, 500), epochs=5, device=device)
     where = {k: getattr(v, "_wire_info", {}).get("device", "?") for k, v in model.state_dict().items()}
     if not all(d.startswith("cuda") for d in where.values()):
         raise CheckFailure(tr("after fit(device='cuda') the model is not on the GPU: call model.to(device)",
                               "fit(device='cuda') のあとモデルが GPU 上にありません。model.to(device) を呼びます"),
                            call=call, got=where, diagnosis="not-on-device")
-    accuracy = accuracy_here(state_of(model), *mnist.test)
+    accuracy = accuracy_here(state_of(model), *test)
     torch.manual_seed(0)
     ref_model = reference.module("mnist_trainer").MLP()
-    ref_history = reference.module("mnist_trainer").fit(ref_model, tensor_loader(*mnist.train, batch_size=100, shuffle=True),
-                                                        tensor_loader(*mnist.test, batch_size=500), epochs=5, device="cuda")
+    ref_history = reference.module("mnist_trainer").fit(ref_model, tensor_loader(*train, batch_size=100, shuffle=True),
+                                                        tensor_loader(*test, batch_size=500), epochs=5, device="cuda")
     if accuracy < 0.9:
         raise CheckFailure(tr("held-out accuracy below 90 % after training on CUDA", "CUDA で学習後の正解率が 90% 未満です"),
                            call=call, expected=f">= 0.90 (the reference on CUDA: {ref_history['accuracy'][-1]:.4f})",
