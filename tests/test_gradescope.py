@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course import cpus, reaper
+from course import cpus
 
 KIT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,6 @@
 import base64
 import json
 import re
-from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner

@@ -10,8 +10,8 @@ In a big class two learners share a rare event or two by chance. A pair is flagg
 than chance explains: if learner A's rare events were held by others at random, another learner would hold
 each event ``e`` with probability ``(n_e - 1) / (N - 1)`` (``n_e`` learners hold it, ``N`` in the class), so the
 number of checks on which they share one is about Poisson with that sum as its mean; the pair is flagged when
-the chance of sharing as many is below ``ALPHA`` divided by the number of pairs (a Bonferroni bound: about one false flag in a hundred
-classes).
+the chance of sharing as many is below ``ALPHA`` divided by the number of pairs (a Bonferroni bound: about one
+false flag in a hundred classes).
 """
 from __future__ import annotations
 
