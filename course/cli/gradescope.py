@@ -60,8 +60,9 @@ def build(output, exercise_names, isolation, wheelhouse):
     """Write autograder.zip: setup.sh, run_autograder and the kit (the chosen exercises' graders and solutions).
 
     Upload it as a Gradescope "Zip file upload" autograder. setup.sh installs the kit into a venv of a Python
-    the kit supports (requires-python), with the versions in constraints.txt. Learners submit their exercises/ folder, a zip of their
-    repository, or the module files alone (activations.py, ...). Exit status: 0 written, 2 usage error.
+    the kit supports (requires-python), with the versions in constraints.txt. Learners submit their exercises/
+    folder, a zip of their repository, or the module files alone (activations.py, ...).
+    Exit status: 0 written, 2 usage error.
     """
     from course import paths
     from course.export import install_options, template
