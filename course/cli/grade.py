@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from course.cli.options import device_option, lang_option, memory_option, resolve_lang, timeout_option
+from course.i18n import pick, tr
 
 # Exit statuses; docs/grading.md explains each one.
 EXIT_OK, EXIT_KIT_ERROR, EXIT_USAGE, EXIT_EXPORT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -21,14 +22,21 @@ def _write(path: str, text: str) -> None:
         Path(path).write_text(text, encoding="utf-8", newline="\n")
 
 
-def _summary(results) -> str:
-    width = max([len(r.submission) for r in results] + [7])
-    lines = [f"{'learner':<{width}}  score"]
-    lines += [f"{r.submission:<{width}}  {r.score:g}/{r.max_score:g}" for r in results]
+def _summary(results, lang: str = "en") -> str:
+    from rich.cells import cell_len
+
+    learner, score = pick(tr("learner", "学習者"), lang), pick(tr("score", "得点"), lang)
+    width = max([cell_len(r.submission) for r in results] + [cell_len(learner)])
+
+    def row(name: str, value: str) -> str:
+        return f"{name}{' ' * (width - cell_len(name))}  {value}"
+
+    lines = [row(learner, score)] + [row(r.submission, f"{r.score:g}/{r.max_score:g}") for r in results]
     return "\n".join(lines) + "\n"
 
 
-def _formatted(fmt: str, results, elapsed: float, assignment: str | None = None, lateness=None) -> str:
+def _formatted(fmt: str, results, elapsed: float, assignment: str | None = None, lateness=None,
+               lang: str = "en") -> str:
     from course import export
     if fmt == "json":
         return export.to_json(results)
@@ -43,7 +51,7 @@ def _formatted(fmt: str, results, elapsed: float, assignment: str | None = None,
     if fmt in ("canvas", "moodle"):
         from course.export import lms
         return getattr(lms, fmt)(results, assignment or "dlkit", lateness)
-    return _summary(results)
+    return _summary(results, lang)
 
 
 def _lateness(submissions, due: str | None, rule: str):
@@ -179,30 +187,35 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     except RunnerError as exc:     # the cluster asked for cannot be reached
         raise click.UsageError(str(exc))
     except KeyboardInterrupt:
-        click.echo(f"interrupted; finished results are in {store_path}, run the same command to resume",
-                   err=True)
+        click.echo(pick(tr(f"interrupted; finished results are in {store_path}, run the same command to resume",
+                           f"中断しました。終わった結果は {store_path} にあり、同じコマンドで続きから再開します"),
+                        settings.lang), err=True)
         sys.exit(EXIT_INTERRUPTED)
     results = outcome.results
-    click.echo(f"graded {outcome.graded} exercise(s), reused {outcome.reused} from the store"
-               f" in {time.monotonic() - started:.1f} s", err=True)
+    took = time.monotonic() - started
+    click.echo(pick(tr(f"graded {outcome.graded} exercise(s), reused {outcome.reused} from the store in {took:.1f} s",
+                       f"{outcome.graded} 個の演習を採点し、{outcome.reused} 個は保存済みの結果を使いました ({took:.1f} 秒)"),
+                    settings.lang), err=True)
     for line in outcome.errors:
-        click.echo(f"kit error: {line}", err=True)
+        click.echo(pick(tr("kit error: ", "キットのエラー: "), settings.lang) + line, err=True)
 
     status = EXIT_KIT_ERROR if outcome.errors else EXIT_OK
     if fmt == "summary" and output == "-" and "-" in (json_path, junit_path, csv_path):
         output = None   # stdout carries the asked-for file; the score table would corrupt it
-        click.echo(_summary(results), err=True, nl=False)
+        click.echo(_summary(results, settings.lang), err=True, nl=False)
     writers = [(json_path, lambda: _formatted("json", results, 0)),
                (junit_path, lambda: __import__("course.export.junit", fromlist=["x"]).to_xml(results)),
                (csv_path, lambda: __import__("course.export.csv_export", fromlist=["x"]).to_csv(
                    results, assignment or "dlkit", lateness)),
-               (output, lambda: _formatted(fmt, results, time.monotonic() - started, assignment, lateness))]
+               (output, lambda: _formatted(fmt, results, time.monotonic() - started, assignment, lateness,
+                                           settings.lang))]
     for path, make in writers:
         if path:
             try:
                 _write(path, make())
             except OSError as exc:
-                click.echo(f"could not write {path}: {exc}", err=True)
+                click.echo(pick(tr(f"could not write {path}: {exc}", f"{path} に書き込めませんでした: {exc}"),
+                                settings.lang), err=True)
                 status = max(status, EXIT_EXPORT)
     if fmt == "classroom" and status == EXIT_OK:
         from course.export import classroom
@@ -211,6 +224,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         try:
             _gradebook(results, gradebook_url, assignment or "dlkit", submissions)
         except Exception as exc:  # the grades are stored; a gradebook problem must not hide the other exports
-            click.echo(f"could not write the gradebook {gradebook_url}: {exc}", err=True)
+            click.echo(pick(tr(f"could not write the gradebook {gradebook_url}: {exc}",
+                               f"成績簿 {gradebook_url} に書き込めませんでした: {exc}"), settings.lang), err=True)
             status = max(status, EXIT_EXPORT)
     sys.exit(status)

@@ -62,5 +62,7 @@ def report(results, out, title, feedback_dir, no_feedback, class_dirs, base, lan
     page_title = title or pick(tr("Class report", "クラスの成績"), lang)
     out_path.write_text(html.render(computed, lang, page_title, feedback=links,
                                     similarity=similarity_html.section(pairs, lang, REPORT_PAIRS)), encoding="utf-8")
-    terminal.summary(Console(highlight=False), computed)
-    click.echo(f"wrote {out}" + (f" and {len(links)} feedback page(s)" if links else ""))
+    terminal.summary(Console(highlight=False), computed, lang)
+    click.echo(pick(tr(f"wrote {out}", f"{out} を書き出しました"), lang) + (
+        pick(tr(f" and {len(links)} feedback page(s)", f" (フィードバックのページ {len(links)} 個も)"), lang)
+        if links else ""))
