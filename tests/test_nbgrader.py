@@ -120,6 +120,10 @@ def hostile_notebook(release: Path, name: str, course: Path) -> nbformat.Noteboo
         return nb
     position, code = HOSTILE[name]
     nb.cells.insert(position, nbformat.v4.new_code_cell(code))
+    if name == "m-redefine":    # a grade cell of its own, worth 100 points, that gives credit when it runs
+        nb.cells.append(nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {
+            "grade": True, "grade_id": "bonus", "points": 100, "solution": False, "locked": False,
+            "schema_version": 3}}))
     return nb
 
 
@@ -181,7 +185,8 @@ def test_nbgrader_course_end_to_end(tmp_path):
     for name in attackers:
         assert float(rows[name]["score"]) == stub < total, name
     for name in HOSTILE:     # nbgrader's log names each notebook with cells not in the assignment
-        assert f"{name}: exercise0.ipynb holds 1 cell(s) not in the assignment" in log.stdout + log.stderr
+        count = 2 if name == "m-redefine" else 1
+        assert f"{name}: exercise0.ipynb holds {count} cell(s) not in the assignment" in log.stdout + log.stderr
 
     # `course grade` on nbgrader's submitted/ gives each learner, named after the student, the same scores.
     out = subprocess.run([str(BIN / "course"), "grade", str(course / "submitted"), "-e", "exercise0", "--no-store",
@@ -191,7 +196,7 @@ def test_nbgrader_course_end_to_end(tmp_path):
            for r in json.loads(out.stdout)}
     assert sorted(kit) == sorted(["alice", "bob", *attackers])
     assert kit == gradebook_scores(course, kit)
-    assert "m-redefine: exercise0.ipynb holds 1 cell(s) not in the assignment (cell 3)" in out.stderr
+    assert "m-redefine: exercise0.ipynb holds 2 cell(s) not in the assignment (cell 3, " in out.stderr
 
     feedback = (course / "feedback" / "bob" / "dlkit" / "exercise0.html").read_text()
     assert "norm-over-whole-array" in feedback               # the kit's diagnosis reaches the learner

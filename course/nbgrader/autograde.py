@@ -10,7 +10,9 @@ it reads the graded module cells as data (:mod:`course.batch.notebooks`, the sam
 grades them with the kit's engine (learner code in the sandbox, with the course's ``source/``, ``submitted/``,
 ``autograded/`` and ``feedback/`` hidden), and writes each test cell's output: the verdict as text and the
 check's score as the cell's value, which nbgrader's ``SaveAutoGrades`` then records. Cells that are not in
-the assignment are not run and are reported, in nbgrader's log and at the top of the learner's feedback.
+the assignment are not run and are reported, in nbgrader's log and at the top of the learner's feedback;
+before nbgrader's own sanitizing, :class:`ForgetLearnerMetadata` takes from them any nbgrader metadata the
+learner gave them, so a grade cell of the learner's own is none.
 A notebook of the assignment that is not a kit exercise is executed by nbgrader as usual.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ import warnings
 from pathlib import Path
 
 from nbformat.v4 import new_markdown_cell, new_output
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Unicode
 
 from course import paths, registry
@@ -42,6 +44,26 @@ def autograde_preprocessors() -> list:
     if Execute not in defaults:
         raise ValueError("nbgrader's autograde steps have no Execute step to replace; check the nbgrader version")
     return [GradeInSandbox if step is Execute else step for step in defaults]
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's own sanitizing steps, after :class:`ForgetLearnerMetadata`."""
+    from nbgrader.converters import Autograde
+
+    return [ForgetLearnerMetadata, *Autograde.class_traits()["sanitize_preprocessors"].default()]
+
+
+class ForgetLearnerMetadata(NbGraderPreprocessor):
+    """A cell that is not in the assignment is no nbgrader cell, whatever metadata the learner gave it: a grade
+    cell of their own (nbgrader's sanitizing crashes on an unknown grade id) or a copy of a real one."""
+
+    def preprocess(self, nb, resources):
+        """Drop the nbgrader metadata of every cell of a kit notebook that is not in the assignment."""
+        name = resources["nbgrader"]["notebook"]
+        if name in {e.id for e in registry.exercises()}:
+            for position in notebooks.read_cells(nb.cells, registry.get(name)).added:
+                nb.cells[position - 1].metadata.pop("nbgrader", None)
+        return nb, resources
 
 
 def grade_work(work: notebooks.NotebookWork, *, device: str, lang: str, hide: list[Path]) -> ExerciseResult:

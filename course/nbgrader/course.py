@@ -16,7 +16,7 @@ import os
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
-from course.nbgrader.autograde import autograde_preprocessors
+from course.nbgrader.autograde import autograde_preprocessors, sanitize_preprocessors
 
 c = get_config()
 c.CourseDirectory.course_id = {course_id!r}
@@ -24,6 +24,8 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # Verdicts are computed outside the learner's kernel: at autograde the kit's step takes the place of
 # nbgrader's Execute, runs no cell of a submission, and grades its %%module cells in the kit's sandbox.
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
+# A cell not in the assignment loses any nbgrader metadata the learner gave it (a grade cell of their own).
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 c.GradeInSandbox.device = {device!r}
 c.GradeInSandbox.lang = {lang!r}
 # A test cell the learner deleted comes back and is graded, as `course grade` grades every check.
