@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 
 from course.checks.compare import ATOL, RTOL, Comparison, compare, constant_ratio, describe, fmt, fmt_pair
+from course.checks.diagnose import Finding, sizes_of, structural, wrong_type
 from course.i18n import LABELS, is_text, pick, tr
 
-__all__ = ["check", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare", "constant_ratio",
+__all__ = ["check", "Finding", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare", "constant_ratio",
            "describe", "fmt", "tr", "RTOL", "ATOL", "Comparison"]
 
 
@@ -59,7 +60,14 @@ class CheckFailure(AssertionError):
         super().__init__(pick(summary, "en"))
         self.summary, self.call, self.inputs = summary, call, inputs or {}
         self.expected, self.got, self.error = expected, got, error
-        self.diagnosis, self.hint, self.details, self.atol = diagnosis, hint, details or {}, atol
+        self.hint, self.details, self.atol = hint, details or {}, atol
+        # A diagnosis is a code or a Finding (a code with the numbers that show it); its catalogued hint
+        # replaces the check's generic one, which shows only when nothing more specific is known.
+        self.finding = diagnosis if isinstance(diagnosis, Finding) else None
+        self.diagnosis = diagnosis.code if isinstance(diagnosis, Finding) else diagnosis
+        if self.hint is None and self.diagnosis:
+            from course.mistakes import hint_for
+            self.hint = hint_for(self.diagnosis)
 
     def render(self, lang: str) -> str:
         """The failure as text lines in ``lang``."""
@@ -83,6 +91,8 @@ class CheckFailure(AssertionError):
             row("got", got)
         if self.error:
             row("error", pick(self.error, lang))
+        if self.finding is not None:
+            lines.append(f"{pick(tr('finding', '所見'), lang)}: {pick(self.finding.note, lang)}")
         return "\n".join(lines)
 
 
@@ -106,22 +116,27 @@ def expect_array(got, expected, *, call: str = "", inputs: dict | None = None, d
         raise CheckFailure(tr(f"wrong shape: expected {exp.shape}, got {arr.shape}",
                               f"形状が違います: 期待値 {exp.shape}, 実際 {arr.shape}"),
                            call=call, inputs=inputs, expected=expected, got=got,
-                           diagnosis=diagnose(got) if diagnose else None)
+                           diagnosis=(diagnose(got) if diagnose else None) or structural(arr, exp))
     if dtype_kind and arr.dtype.kind not in dtype_kind:
         raise CheckFailure(tr(f"wrong dtype: expected {'an integer' if 'i' in dtype_kind else 'a float'} "
                               f"array, got dtype {arr.dtype}",
                               f"dtype が違います: {'整数' if 'i' in dtype_kind else '浮動小数点'}の配列を"
                               f"返してください (実際は {arr.dtype})"),
                            call=call, inputs=inputs, expected=expected, got=got,
-                           diagnosis=diagnose(got) if diagnose else None)
+                           diagnosis=wrong_type(arr, exp) or (diagnose(got) if diagnose else None))
     return arr
 
 
 def expect_close(got, expected, *, call: str = "", inputs: dict | None = None, rtol: float = RTOL,
-                 atol: float = ATOL, diagnose=None, what: str = "", dtype_kind: str | None = None) -> None:
+                 atol: float = ATOL, diagnose=None, what: str = "", dtype_kind: str | None = None,
+                 sizes: dict | None = None, structure: bool = True) -> None:
     """Fail unless ``got`` is close to ``expected`` (same shape, ``allclose(rtol, atol)``).
 
-    ``diagnose(got)`` returns a mistake code (or None) to name what went wrong.
+    ``diagnose(got)`` returns a confirmed mistake (a code or a :class:`Finding`) or None; when it finds none,
+    the structural shape of the error (an exact ratio, a transpose, zeros, NaN) is named. ``sizes``
+    (``{"N": batch, "C": classes, "n": elements}``) says what an exact ratio may stand for; by default they
+    are read from the shapes of ``inputs``. ``structure=False`` for values at the end of a trajectory (weights
+    after training), where an exact ratio or zeros are a coincidence of the path, not its cause.
     """
     arr = expect_array(got, expected, call=call, inputs=inputs, dtype_kind=dtype_kind, diagnose=diagnose)
     cmp = compare(arr, expected, rtol=rtol, atol=atol)
@@ -130,7 +145,8 @@ def expect_close(got, expected, *, call: str = "", inputs: dict | None = None, r
     label = f"{what}: " if what else ""
     raise CheckFailure(tr(f"{label}wrong values", f"{label}値が違います"), call=call, inputs=inputs,
                        expected=expected, got=arr, error=cmp.summary(), atol=atol,
-                       diagnosis=diagnose(arr) if diagnose else None,
+                       diagnosis=(diagnose(arr) if diagnose else None) or (structure and structural(
+                           arr, expected, sizes=sizes_of(inputs) if sizes is None else sizes)) or None,
                        details={"max_abs_error": cmp.max_abs, "relative_error": cmp.rel,
                                 "worst_index": cmp.worst_index, "expected_at": cmp.expected_at,
                                 "got_at": cmp.got_at})
@@ -146,8 +162,12 @@ def expect_equal(got, expected, *, call: str = "", inputs: dict | None = None, d
             isinstance(expected, (int, float)) and not isinstance(got, (bool, str, list, tuple, dict))
             and _num_equal(got, expected))
     if not equal:
+        # Right values of the wrong type (True for 1, an array for a list) are that, whatever else fits.
+        structure = None if isinstance(expected, np.ndarray) else wrong_type(got, expected)
         raise CheckFailure(tr("wrong result", "結果が違います"), call=call, inputs=inputs, expected=expected,
-                           got=got, diagnosis=diagnose(got) if diagnose else None)
+                           got=got, diagnosis=structure or (diagnose(got) if diagnose else None) or (
+                               structural(got, expected, sizes=sizes_of(inputs)) if isinstance(expected, np.ndarray)
+                               else None))
 
 
 def _num_equal(got, expected) -> bool:

@@ -15,6 +15,7 @@ import numpy as np
 
 from course.checks import CheckFailure
 from course.checks.compare import SCALAR_DIGITS, as_float_array, constant_ratio, describe, digits_to_differ, number
+from course.checks.diagnose import gradients_finding, sizes_of
 from course.i18n import pick, tr
 
 # Step of the kit's central differences: in float64 the truncation and rounding errors balance near 1e-5
@@ -211,11 +212,13 @@ def _factor(c: float) -> str:
 
 def expect_gradients(got: dict, expected: dict, *, call: str, inputs: dict | None = None,
                      numerical: dict | None = None, rtol: float = REF_RTOL, atol: float = REF_ATOL,
-                     against: str = "reference", diagnose=None, title=None) -> dict[str, GradientRow]:
+                     against: str = "reference", diagnose=None, title=None,
+                     sizes: dict | None = None) -> dict[str, GradientRow]:
     """Fail with the per-parameter table unless every gradient in ``got`` matches ``expected``.
 
     ``against`` names what ``expected`` is (``"reference"`` or ``"numerical"``) for the message;
-    ``diagnose(rows)`` returns a catalogue code or None; ``title`` (a ``tr`` pair) replaces "wrong
+    ``diagnose(rows)`` returns a confirmed mistake (a code or a finding) or None, and then the structure of the
+    wrong rows (swapped, one exact ratio, transposed, zeros, NaN) is named, ``sizes`` as in ``expect_close``; ``title`` (a ``tr`` pair) replaces "wrong
     gradients" when the arrays are something else (an optimizer's parameter updates). Returns the rows
     when everything matches.
     """
@@ -230,7 +233,10 @@ def expect_gradients(got: dict, expected: dict, *, call: str, inputs: dict | Non
                                 table(rows, lang),
                                 pick(tr("verdict: ", "判定: "), lang) + verdict(rows, lang)])
                for lang in ("en", "ja")}
-    raise CheckFailure(summary, call=call, inputs=inputs, diagnosis=diagnose(rows) if diagnose else None,
+    finding = (diagnose(rows) if diagnose else None) or gradients_finding(
+        got if isinstance(got, dict) else {}, expected, [r.name for r in rows.values() if not r.ok],
+        sizes_of(inputs) if sizes is None else sizes)
+    raise CheckFailure(summary, call=call, inputs=inputs, diagnosis=finding,
                        details={"gradients": [r.to_dict() for r in rows.values()], "against": against})
 
 

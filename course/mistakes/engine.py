@@ -26,5 +26,7 @@ MISTAKES = [
             "実行した場所ではチェックを判定できませんでした (期待値がこのコースのコピーにありません)。"
             "合格ではありませんが、コードの誤りでもありません"),
     Mistake("input-mutated", ALL, "the function changed an argument it should have left alone",
-            "引数として受け取った配列やリストを書き換えています"),
+            "引数として受け取った配列やリストを書き換えています",
+            hint=('work on a new array (or a copy) instead of writing into the argument',
+                  '引数に書き込まず、新しい配列 (またはコピー) で計算します')),
 ]

@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, expect_close, expect_equal, tr
-from course.checks.cases import cases
+from course.checks.cases import cases, which_mistake
 
 ROWS = np.array([[3.0, 4.0], [1.0, 0.0], [-2.0, 2.0]])
 LABELS = np.array([0, 2, 1])
@@ -46,9 +46,11 @@ def test_tentimes(learner):
 @cases(unit=lambda ref: ref.module("basics").normalize_rows(ROWS.copy()))
 def test_normalize_rows(learner, expected):
     """normalize_rows scales every row to unit length"""
+    # What the two usual slips compute: one norm for the whole array, or the norm of each column.
+    slips = {"norm-over-whole-array": ROWS / np.sqrt(np.sum(ROWS ** 2)),
+             "wrong-axis": ROWS / np.sqrt(np.sum(ROWS ** 2, axis=0, keepdims=True))}
     expect_close(learner.module("basics").normalize_rows(ROWS), expected["unit"],
-                 call="normalize_rows(a)", inputs={"a": ROWS},
-                 diagnose=lambda got: "norm-over-whole-array" if np.isclose(np.sum(got ** 2), 1) else None)
+                 call="normalize_rows(a)", inputs={"a": ROWS}, diagnose=lambda got: which_mistake(got, slips))
 
 
 @check("one_hot.basic", 1, ja="one_hot: 形状と値",
@@ -65,4 +67,4 @@ def test_one_hot(learner, expected):
     expect_equal(got, expected["three"], call="one_hot([0, 2, 1], 3)")
     if np.asarray(got).dtype.kind not in "iu":
         raise CheckFailure(tr("one_hot must return an int array", "one_hot は int の配列を返します"),
-                           call="one_hot([0, 2, 1], 3)", got=f"dtype {np.asarray(got).dtype}")
+                           call="one_hot([0, 2, 1], 3)", got=f"dtype {np.asarray(got).dtype}", diagnosis="wrong-type")

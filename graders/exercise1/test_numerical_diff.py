@@ -5,7 +5,7 @@ from the same source, here for the reference.
 """
 import numpy as np
 
-from course.checks import CheckFailure, check, compare, expect_close, tr
+from course.checks import CheckFailure, check, compare, constant_ratio, expect_close, tr
 from course.checks.cases import cases, which_mistake
 
 H = 1e-4
@@ -16,6 +16,8 @@ X_MATRIX = np.array([[0.5, -1.0, 2.0], [0.0, 3.0, -0.25]])
 READS_X = "lambda w: float(np.sum(x ** 2))"
 X_READ = np.array([1.0, -2.0, 0.5])
 INIT_X = np.array([-3.0, 4.0])
+# The derivative of x at 0 is 1 for any step that moves x at all: there a vanishing step (1e-50) still works.
+PROBE_AT_ZERO = "lambda x: float(np.sum(x))"
 HINT_CENTRAL = tr("use the central difference (f(x+h) − f(x−h)) / (2h) with h = 1e-4",
                   "中心差分 (f(x+h) − f(x−h)) / (2h) を h = 1e-4 で使います")
 
@@ -38,14 +40,34 @@ def reference_gradient(ref, source, x, *, reads_x=False):
     return ref.module("numerical_diff").numerical_gradient(f, x)
 
 
-def difference_diagnosis(got, exact, half_h_f2):
-    """Name a one-sided difference (off by h·f''/2) or a step so small that x + h == x (all zeros)."""
+def step_vanishes(learner, gradient=False):
+    """True when the learner's difference at 0 is right although it is 0 elsewhere: a step so small that
+    x + h == x except at x = 0 (1e-50), rather than a result that is never computed or stored."""
+    from course.sandbox.remote import LearnerError
+
+    module = learner.module("numerical_diff")
+    f = learner_function(learner, PROBE_AT_ZERO)
+    try:
+        got = module.numerical_gradient(f, np.zeros(1)) if gradient else module.numerical_diff(f, 0.0)
+        return bool(np.allclose(np.asarray(got, dtype=np.float64), 1.0))
+    except (LearnerError, TypeError, ValueError):
+        return False
+
+
+def difference_diagnosis(got, exact, half_h_f2, vanishes=None):
+    """Name what the learner's difference computes, each confirmed by its own signature: a forward
+    difference (off by +h·f''/2), a backward one (off by −h·f''/2), (a − b) / 2 * h (exactly h² times the
+    derivative), or a step so small that x + h == x (all zeros, while ``vanishes()`` shows it works at 0)."""
     got, exact = np.asarray(got, dtype=np.float64), np.asarray(exact, dtype=np.float64)
     if not np.any(got) and np.any(exact):
-        return "h-too-small"
-    if np.allclose(np.abs(got - exact), np.abs(half_h_f2), rtol=0.05, atol=1e-12):
+        return "h-too-small" if vanishes is not None and vanishes() else None
+    off = got - exact
+    if np.allclose(off, half_h_f2, rtol=0.05, atol=1e-12):
         return "forward-difference"
-    return None
+    if np.allclose(off, -np.asarray(half_h_f2), rtol=0.05, atol=1e-12):
+        return "backward-difference"
+    ratio = constant_ratio(got, exact, rtol=1e-4)
+    return "h-precedence" if ratio is not None and np.isclose(ratio, H * H, rtol=1e-4) else None
 
 
 @check("numerical_diff.book", 1, ja="numerical_diff: 0.01x² + 0.1x の微分 (x = 5, 10)",
@@ -63,7 +85,8 @@ def test_numerical_diff_book(learner, expected):
     for x in (5.0, 10.0):
         expect_close(learner.module("numerical_diff").numerical_diff(f, x), expected[f"x{x:g}"],
                      call=f"numerical_diff(f, {x})", inputs={"f": BOOK},
-                     diagnose=lambda got: difference_diagnosis(got, 0.02 * x + 0.1, H * 0.02 / 2))
+                     diagnose=lambda got: difference_diagnosis(got, 0.02 * x + 0.1, H * 0.02 / 2,
+                                                               lambda: step_vanishes(learner)))
 
 
 @check("numerical_gradient.vector", 1, ja="numerical_gradient: x0² + x1² の勾配 (3, 4)",
@@ -78,7 +101,7 @@ def test_numerical_gradient_vector(learner, expected):
     """numerical_gradient of x0² + x1² at (3, 4) is (6, 8)"""
     got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), X_VECTOR)
     expect_close(got, expected["at_3_4"], call="numerical_gradient(f, x)", inputs={"f": SUM_SQUARES, "x": X_VECTOR},
-                 diagnose=lambda g: difference_diagnosis(g, 2 * X_VECTOR, H))
+                 diagnose=lambda g: difference_diagnosis(g, 2 * X_VECTOR, H, lambda: step_vanishes(learner, True)))
 
 
 @check("numerical_gradient.matrix", 1, ja="numerical_gradient: 2 次元配列 (形状を保つ)",
@@ -94,7 +117,8 @@ def test_numerical_gradient_matrix(learner, expected):
     """numerical_gradient works on a 2-D array and returns its shape"""
     got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), X_MATRIX)
     expect_close(got, expected["two_by_three"], call="numerical_gradient(f, x)",
-                 inputs={"f": SUM_SQUARES, "x": X_MATRIX}, diagnose=lambda g: difference_diagnosis(g, 2 * X_MATRIX, H))
+                 inputs={"f": SUM_SQUARES, "x": X_MATRIX},
+                 diagnose=lambda g: difference_diagnosis(g, 2 * X_MATRIX, H, lambda: step_vanishes(learner, True)))
 
 
 @check("numerical_gradient.restores_x", 1, ja="numerical_gradient: 終了後の x が元の値のまま",
@@ -141,7 +165,9 @@ def test_numerical_gradient_reads_x(learner, expected):
             return difference_diagnosis(g, 2 * X_READ, H)
         # All zeros: either f never saw a change (a copy was perturbed) or the step vanished (x + h == x).
         plain = module.numerical_gradient(learner_function(learner, SUM_SQUARES), X_READ)
-        return "h-too-small" if not np.any(plain) else "gradient-perturbs-copy"
+        if np.any(plain):
+            return "gradient-perturbs-copy"
+        return "h-too-small" if step_vanishes(learner, gradient=True) else None
 
     expect_close(got, want, call="numerical_gradient(lambda w: np.sum(x ** 2), x)", inputs={"x": X_READ},
                  diagnose=diagnose)
@@ -157,7 +183,9 @@ def test_numerical_gradient_reads_x(learner, expected):
 @cases(lr_0_1=lambda ref: ref.module("numerical_diff").gradient_descent(
            local_function(SUM_SQUARES), INIT_X.copy(), lr=0.1, step_num=20),
        ignores_lr=lambda ref: ref.module("numerical_diff").gradient_descent(
-           local_function(SUM_SQUARES), INIT_X.copy(), step_num=20))
+           local_function(SUM_SQUARES), INIT_X.copy(), step_num=20),
+       **{f"steps_{n}": lambda ref, n=n: ref.module("numerical_diff").gradient_descent(
+           local_function(SUM_SQUARES), INIT_X.copy(), lr=0.1, step_num=n) for n in (19, 21)})
 def test_gradient_descent(learner, expected):
     """gradient_descent from (−3, 4) with lr=0.1 for 20 steps"""
     got = learner.module("numerical_diff").gradient_descent(learner_function(learner, SUM_SQUARES), INIT_X,
@@ -165,5 +193,7 @@ def test_gradient_descent(learner, expected):
     expect_close(got, expected["lr_0_1"], rtol=1e-6,
                  call="gradient_descent(f, init_x, lr=0.1, step_num=20)",
                  inputs={"f": SUM_SQUARES, "init_x": INIT_X},
-                 diagnose=lambda g: which_mistake(g, {"gd-ignores-lr": expected["ignores_lr"]}, rtol=1e-6))
+                 diagnose=lambda g: which_mistake(g, {"gd-ignores-lr": expected["ignores_lr"]}, rtol=1e-6) or (
+                     "off-by-one-step" if any(which_mistake(g, {True: expected[f"steps_{n}"]}, rtol=1e-6)
+                                              for n in (19, 21)) else None))
 

@@ -27,18 +27,21 @@ def affine_case(x, W, b, dout):
     return compute
 
 
-def affine_diagnosis(x):
-    """The named mistakes of an Affine backward on the input ``x``."""
+def affine_diagnosis(x, dout=None):
+    """The named mistakes of an Affine backward on the input ``x`` (and upstream ``dout``: db summed along
+    the other axis, over each sample's outputs, is that sum exactly)."""
     n = x.shape[0]
 
     def diagnose(rows):
-        dx = rows["dx"]
+        dx, db = rows["dx"], rows["db"]
         if dx.problem == "shape" and x.ndim > 2 and np.shape(dx.got) == (n, x[0].size):
             return "affine-dx-not-reshaped"
         if rows["dW"].transposed:
             return "dw-transposed"
-        if ratio_is(rows["db"], 1 / n):
+        if ratio_is(db, 1 / n) and rows["dW"].ok:
             return "db-averaged"
+        if dout is not None and db.got is not None and db.got.shape == (n,) and np.allclose(db.got, dout.sum(axis=1)):
+            return "wrong-axis"
         return None
     return diagnose
 
@@ -56,7 +59,7 @@ def check_affine(learner, want, x, W, b, dout):
     numerical = {"dx": layer_gradient(lambda v: layers.Affine(W, b).forward(v), x, dout),
                  "dW": layer_gradient(lambda v: layers.Affine(v, b).forward(x), W, dout),
                  "db": layer_gradient(lambda v: layers.Affine(W, v).forward(x), b, dout)}
-    diagnose = affine_diagnosis(x)
+    diagnose = affine_diagnosis(x, dout)
     expect_gradients(got, numerical, numerical=numerical, call=call, inputs=inputs, rtol=NUM_RTOL, atol=NUM_ATOL,
                      against="numerical", diagnose=diagnose)
     expect_gradients(got, expected, numerical=numerical, call=call, inputs=inputs, diagnose=diagnose)
@@ -78,6 +81,7 @@ def check_activation(learner, want, name, x, dout, diagnose=None):
     inputs = {"x": x, "dout": dout}
     layer = cls()
     expect_close(layer.forward(x), want["out"], call=call, inputs=inputs, what="forward")
+    expect_input_kept(learner, name, x)
     got = {"dx": layer.backward(dout.copy())}
     expected = {"dx": want["dx"]}
     smooth = np.abs(x) > 1e-3      # a central difference across ReLU's kink is meaningless
@@ -88,6 +92,18 @@ def check_activation(learner, want, name, x, dout, diagnose=None):
                      diagnose=lambda rows: diagnose(got["dx"]) if diagnose else None)
     expect_gradients(got, expected, numerical=numerical, call=call, inputs=inputs,
                      diagnose=lambda rows: diagnose(got["dx"]) if diagnose else None)
+
+
+def expect_input_kept(learner, name, x):
+    """Fail with ``input-mutated`` when the layer's forward writes into the array it is given (the caller,
+    or the layer below, still needs it): checked on an array that lives in the learner's process."""
+    live = learner.new(x.copy())
+    getattr(learner.module("layers"), name)().forward(live)
+    after = live.get()
+    if not np.array_equal(after, x):
+        raise CheckFailure(tr(f"{name}().forward(x) changed x", f"{name}().forward(x) が x を書き換えました"),
+                           call=f"{name}().forward(x)", inputs={"x": x}, expected=x, got=after,
+                           diagnosis="input-mutated")
 
 
 def softmax_loss_gradient(learner, x, t):
@@ -162,10 +178,21 @@ def net_case(params, x, t):
     return compute
 
 
+# The learner's TwoLayerNet draws its initial weights from np.random: seeded, every run shows the same numbers
+# (a net whose layers kept copies of those weights computes with them).
+NET_SEED = 5
+
+
+def new_net(learner, params):
+    """A new learner TwoLayerNet sized like ``params``, its initial weights drawn after seeding np.random."""
+    learner.module("numpy").random.seed(NET_SEED)
+    return learner.module("two_layer_net").TwoLayerNet(*sizes_of(params))
+
+
 def layers_copy_params(learner, params, x, t):
     """True when writing one of ``params`` into a new net's arrays leaves its loss exactly as it was: its
     layers compute with copies of that array. Decided from the learner's own net alone."""
-    net = learner.module("two_layer_net").TwoLayerNet(*sizes_of(params))
+    net = new_net(learner, params)
     before = remote_float(learner, net.loss, x, t)
     for key, value in params.items():
         net.ref.params.ref[key][()] = value
@@ -179,7 +206,7 @@ def layers_copy_params(learner, params, x, t):
 def learner_net(learner, params, x, t, want_loss):
     """The learner's TwoLayerNet holding ``params``, after checking that its loss is ``want_loss`` (the
     reference's); when it is not, a net whose loss ignores a written array names ``layers-copy-params``."""
-    net = learner.module("two_layer_net").TwoLayerNet(*sizes_of(params))
+    net = new_net(learner, params)
     write_params(net, params)
     expected = want_loss
     got = remote_float(learner, net.loss, x, t)
@@ -197,7 +224,8 @@ def net_gradient_diagnosis(n):
     def diagnose(rows):
         if all(ratio_is(r, n) for r in rows.values()):
             return "missing-batch-division"
-        if ratio_is(rows["b1"], 1 / n) or ratio_is(rows["b2"], 1 / n):
+        # Only the biases 1/N: every gradient 1/N (or 1/C with C = N) is another mistake.
+        if (ratio_is(rows["b1"], 1 / n) or ratio_is(rows["b2"], 1 / n)) and rows["W1"].ok and rows["W2"].ok:
             return "db-averaged"
         if rows["W1"].transposed or rows["W2"].transposed:
             return "dw-transposed"

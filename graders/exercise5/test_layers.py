@@ -143,7 +143,9 @@ def test_two_layer_net_gradient(learner, expected):
     numerical = net_numerical_gradient(learner, net, params, x, t)
     got = net.gradient(x, t)
     diagnose = net_gradient_diagnosis(x.shape[0])
+    # A ratio of the net's gradients is over the batch or the net's classes (its outputs), not x's columns.
+    sizes = {"N": x.shape[0], "C": params["W2"].shape[1]}
     expect_gradients(got, numerical, numerical=numerical, call=call, inputs={"x": x, "t": t}, rtol=NUM_RTOL,
-                     atol=NUM_ATOL, against="numerical", diagnose=diagnose)
+                     atol=NUM_ATOL, against="numerical", diagnose=diagnose, sizes=sizes)
     expect_gradients(got, want["gradient"], numerical=numerical, call=call, inputs={"x": x, "t": t},
-                     diagnose=diagnose)
+                     diagnose=diagnose, sizes=sizes)

@@ -12,6 +12,7 @@ import numpy as np
 
 from course.checks import CheckFailure, tr
 from course.checks.cases import which_mistake
+from course.checks.diagnose import replayed, shifted
 from course.checks.gradients import expect_gradients
 from course.sandbox.remote import LearnerError
 
@@ -42,7 +43,7 @@ def learner_run(learner, name, kwargs, params0, grads_seq):
                                got=tr("params[key] is now a different array" if not same else
                                       "the original array is unchanged",
                                       "params[key] が別の配列になりました" if not same else "元の配列が変わっていません"),
-                               diagnosis="update-out-of-place")
+                               diagnosis="update-out-of-place" if not same else "update-discarded")
     return states
 
 
@@ -71,6 +72,10 @@ def steps_cases(name, kwargs, params0, grads_seq, prefix=""):
         return lambda ref: reference_run(ref, name, kwargs, *problem_, mode)
 
     computes = {f"{prefix}right": replay("right")}
+    if kwargs:
+        computes[f"{prefix}defaults"] = lambda ref: reference_run(ref, name, {}, params0, grads_seq)
+    if name == "Nesterov":
+        computes[f"{prefix}as_momentum"] = lambda ref: reference_run(ref, "Momentum", kwargs, params0, grads_seq)
     if name in STATEFUL and len(grads_seq) > 1:
         computes[f"{prefix}reset"] = replay("reset")
         if len({v.shape for v in params0.values()}) == 1:
@@ -114,12 +119,25 @@ def eps_inside_first_step(name, kwargs, g):
     return None
 
 
+def adam_v_not_squared_first_step(kwargs, g):
+    """Adam's first step with v built from g instead of g²: NaN wherever g < 0 (the square root of a
+    negative v)."""
+    lr, b1, b2 = kwargs.get("lr", 0.001), kwargs.get("beta1", 0.9), kwargs.get("beta2", 0.999)
+    lr_t = lr * np.sqrt(1 - b2) / (1 - b1)
+    with np.errstate(invalid="ignore"):
+        return -lr_t * (1 - b1) * g / (np.sqrt((1 - b2) * g) + EPS)
+
+
 def diagnosis(expected, prefix, name, kwargs, params0, grads_seq, got_states):
     """The named mistake that explains the learner's parameters after each step, or None."""
     first = {k: got_states[0][k] - params0[k] for k in params0}
     right = expected[f"{prefix}right"]
     if name == "Adam" and any(not np.isfinite(v).all() for v in first.values()):
-        return "adam-t-before-increment"
+        # t used before its increment makes lr_t = 0/0: every entry is NaN. NaN only where g < 0 is v from g.
+        if all(np.isnan(v).all() for v in first.values()):
+            return "adam-t-before-increment"
+        inside = {k: adam_v_not_squared_first_step(kwargs, grads_seq[0][k]) for k in params0}
+        return replayed(first, {"adam-v-not-squared": inside})
     ratios = [np.vdot(first[k], right[0][k] - params0[k]) / np.vdot(right[0][k] - params0[k],
                                                                      right[0][k] - params0[k]) for k in first]
     if name == "Adam" and all(np.isclose(r, 0.1 / np.sqrt(0.001), rtol=1e-3) for r in ratios) and \
@@ -132,8 +150,10 @@ def diagnosis(expected, prefix, name, kwargs, params0, grads_seq, got_states):
     if not first_right and all(v is not None and np.allclose(first[k], v, rtol=1e-6, atol=1e-15) for k, v in inside.items()):
         return "eps-inside-sqrt"
     variants = {code: expected[f"{prefix}{case}"] for code, case in
-                (("optimizer-state-reset", "reset"), ("optimizer-state-shared", "shared")) if f"{prefix}{case}" in expected}
-    return which_mistake(got_states, variants)
+                (("optimizer-state-reset", "reset"), ("optimizer-state-shared", "shared"),
+                 ("nesterov-is-momentum", "as_momentum"), ("hyperparameter-ignored", "defaults"))
+                if f"{prefix}{case}" in expected}
+    return which_mistake(got_states, variants) or shifted(got_states, right, params0)
 
 
 def shared_state_failure(learner, expected, prefix, name, kwargs, error):

@@ -110,8 +110,10 @@ def check_graph(learner, graph, *, read=None, diagnose=None):
     """Build ``graph`` with the learner's Value, run backward from the last node, compare data and grad.
 
     ``read`` limits which nodes are read back (all by default); the comparison is a norm ratio with an atol
-    scaled to the largest value, so near-zero gradients never dominate.
+    scaled to the largest value, so near-zero gradients never dominate. A failure is diagnosed by
+    ``diagnose(rows)``, by default :func:`probe_diagnosis`.
     """
+    diagnose = diagnose or (lambda rows: probe_diagnosis(learner))
     nodes = build(learner, graph)
     nodes[-1].backward()
     read = range(len(nodes)) if read is None else read
@@ -133,27 +135,77 @@ def _numbers(values):
         return values
 
 
-def reuse_probe(learner):
-    """Which named mistake the learner's backward shows on two tiny graphs, or None.
+# One operation at a time: (op, left, right) with a number on the left for a reflected operator.
+PROBES = (("+", 1.5, -0.5), ("-", 1.5, -0.5), ("*", 1.5, -0.5), ("/", 1.5, -0.5), ("**", 1.5, 3.0),
+          ("exp", 0.3, None), ("log", 2.5, None), ("tanh", -0.4, None), ("relu", 1.2, None), ("relu", -1.2, None),
+          ("+", 2.0, "v"), ("-", 2.0, "v"), ("*", 2.0, "v"), ("/", 2.0, "v"))
 
-    ``a * a`` uses one node twice in one operation: only overwriting (=) instead of accumulating (+=) gets
-    it wrong. In ``b = 2a; c = 3b; d = b + c`` the node b has two consumers at different depths: an order
-    that is not topological lets b pass its gradient on before c's share arrived (both operand orders are
-    tried, since a learner may keep children in a set).
+
+def probe_diagnosis(learner):
+    """The mistake the learner's Value shows on tiny graphs, each probe confirming one signature, or None.
+
+    In order: the output's gradient never set to 1 (every gradient 0); one operation's value or local
+    gradient wrong (each operation alone, so nothing else can spoil it); ``a * a``, which only overwriting
+    (=) instead of accumulating (+=) gets wrong, and then exactly as ``a.grad = a``; ``b = 2x; c = 3b;
+    d = b + c``, where an order that is not topological lets b pass its gradient on before c's share
+    arrived (x.grad 2) or before any arrived (x.grad 0); both operand orders are tried, since a learner may
+    keep children in a set.
     """
     Value = learner.module("autodiff").Value
     a = Value(1.5)
+    out = a * 2.0
+    out.backward()
+    if out.grad == 0.0 and a.grad == 0.0:
+        return "grad-not-seeded"
+    for op, left, right in PROBES:
+        found = _operation_finding(Value, op, left, right)
+        if found is not None:
+            return found
+    a = Value(1.5)
     (a * a).backward()
     if not math.isclose(a.grad, 3.0, rel_tol=1e-12):
-        return "grad-overwritten"
+        return "grad-overwritten" if math.isclose(a.grad, 1.5, rel_tol=1e-12) else None
     for swap in (False, True):
         x = Value(0.7)
         b = x * 2.0
         c = b * 3.0
         (c + b if swap else b + c).backward()
         if not math.isclose(x.grad, 8.0, rel_tol=1e-12):
-            return "backward-not-topological"
+            return "backward-not-topological" if x.grad in (2.0, 0.0) else None
     return None
+
+
+def _operation_finding(Value, op, left, right):
+    """A finding when the learner's single operation gives a wrong value or local gradient, else None."""
+    from course.checks.diagnose import Finding
+    from course.i18n import tr
+
+    reflected = right == "v"
+    g = Graph([1.25] if reflected else ([left] if right is None or op == "**" else [left, right]))
+    if reflected:
+        g.add(op, left, 0)
+    else:
+        g.add(op, 0, right if op == "**" else (None if right is None else 1))
+    nodes = build(learner_free_value(Value), g)
+    nodes[-1].backward()
+    text = g.text()
+    want = g.values[-1]
+    if not math.isclose(float(nodes[-1].data), want, rel_tol=1e-9, abs_tol=1e-12):
+        return Finding("op-value", tr(f"{text}: the value is {float(nodes[-1].data):.6g}, expected {want:.6g}",
+                                      f"{text}: 値が {float(nodes[-1].data):.6g} です (期待値 {want:.6g})"))
+    grads = g.gradients()
+    for i in range(len(g.leaves)):
+        if not math.isclose(float(nodes[i].grad), grads[i], rel_tol=1e-9, abs_tol=1e-12):
+            return Finding("op-local-gradient", tr(
+                f"{text}: v{i}.grad is {float(nodes[i].grad):.6g}, expected {grads[i]:.6g}",
+                f"{text}: v{i}.grad が {float(nodes[i].grad):.6g} です (期待値 {grads[i]:.6g})"))
+    return None
+
+
+def learner_free_value(Value):
+    """A stand-in for ``learner`` in :func:`build` that builds with the given ``Value``."""
+    module = type("Module", (), {"Value": Value})
+    return type("Learner", (), {"module": staticmethod(lambda name: module)})
 
 
 def random_graph(rng, n_leaves=4, n_steps=20, consts=True):

@@ -22,7 +22,8 @@ STALE_GRAD = 0.5
 
 def regression_cases(x, y, **kwargs):
     """The cases of a fit_linear_regression check: the reference's (W, B, losses) on (x, y, **kwargs), the
-    same without zeroing the gradients (planted ``grad-accumulates``), and with each other learning rate."""
+    same without zeroing the gradients (planted ``grad-accumulates``), with the summed instead of the mean
+    loss (``loss-summed``), and with each other learning rate."""
     lr, epochs = kwargs.get("lr", 0.001), kwargs.get("epochs", 500)
 
     def fit(mistake=None, **options):
@@ -32,6 +33,7 @@ def regression_cases(x, y, **kwargs):
         return compute
 
     return {"right": fit(**kwargs), "accumulates": fit("grad-accumulates", **kwargs),
+            "summed": fit("loss-summed", **kwargs),
             **{f"lr={other:g}": fit(lr=other, epochs=epochs) for other in OTHER_LRS if other != lr}}
 
 
@@ -63,7 +65,7 @@ def check_linear_regression(learner, expected, x, y, **kwargs):
         raise CheckFailure(tr(f"losses must hold one loss per epoch ({epochs})",
                               f"losses にはエポックごとに 1 つ ({epochs} 個) の損失を入れます"),
                            call=call, expected=f"{epochs} values", got=f"{len(glosses)} values")
-    variants = [("grad-accumulates", expected["accumulates"][2])] + [
+    variants = [("grad-accumulates", expected["accumulates"][2]), ("loss-summed", expected["summed"][2])] + [
         ("wrong-learning-rate", expected[case][2]) for case in expected.cases() if case.startswith("lr=")]
     for what, g, e in (("losses", glosses, losses), ("W", gW, W), ("B", gB, B)):
         if not _close(g, e):

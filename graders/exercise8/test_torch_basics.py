@@ -4,6 +4,7 @@ import torch
 
 from course.checks import CheckFailure, check, expect_close, tr
 from course.checks.cases import cases
+from course.checks.diagnose import swapped
 from exercise8.helpers import (check_linear_regression, expect_detached, expect_grad_of, expect_train_step,
                                regression_cases, train_step_cases, train_step_problem)
 
@@ -36,8 +37,11 @@ def test_quadratic_book(learner):
     if not (isinstance(got, tuple) and len(got) == 2 and all(isinstance(t, torch.Tensor) for t in got)):
         raise CheckFailure(tr("must return a tuple of two tensors (y, grad)", "2 つのテンソルのタプル (y, grad) を返します"),
                            call=call, got=repr(got)[:200])
-    expect_close(got[0].detach(), 2 * x ** 2 + 2, call=call, inputs={"x": x}, what="y", rtol=1e-6)
-    expect_close(got[1].detach(), 4 * x, call=call, inputs={"x": x}, what="dy/dx", rtol=1e-6)
+    want = {"y": 2 * x ** 2 + 2, "dy/dx": 4 * x}
+    returned = {"y": got[0].detach(), "dy/dx": got[1].detach()}
+    for what in want:
+        expect_close(returned[what], want[what], call=call, inputs={"x": x}, what=what, rtol=1e-6,
+                     diagnose=lambda _: swapped(returned, want))
     expect_detached(got, call)
 
 

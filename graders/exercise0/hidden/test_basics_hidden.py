@@ -36,6 +36,21 @@ def test_one_hot_many(learner, reference):
                  call="one_hot(labels, 10)")
 
 
+@check("one_hot.declared_size", 1, hidden=True, ja="one_hot: 列数は n_classes (ラベルに現れないクラスも)",
+       hint=tr("the number of columns is an argument: the labels may not show every class",
+               "列数は引数で決まります。すべてのクラスがラベルに現れるとは限りません"))
+def test_one_hot_declared_size(learner, reference):
+    """one_hot([0, 1, 1], 4) has 4 columns although no label is 2 or 3"""
+    labels = np.array([0, 1, 1])
+    got = learner.module("basics").one_hot(labels, 4)
+    from_data = np.eye(labels.max() + 1, dtype=np.int64)[labels]    # the size read off the labels instead
+
+    def diagnose(g):
+        return "size-not-from-argument" if np.array_equal(np.asarray(g), from_data) else None
+
+    expect_equal(got, reference.module("basics").one_hot(labels, 4), call="one_hot([0, 1, 1], 4)", diagnose=diagnose)
+
+
 @check("sign.tiny", 1, hidden=True, ja="sign: ごく小さい値")
 def test_sign_tiny(learner):
     """sign of tiny numbers is still 1 or -1"""

@@ -4,7 +4,7 @@ import numpy as np
 from course.checks import check, expect_close, tr
 # pytest imports graders by their path under graders/ (--import-mode=importlib), so the public module's
 # helpers are importable here by that name.
-from exercise1.test_numerical_diff import H, difference_diagnosis, learner_function, local_function
+from exercise1.test_numerical_diff import H, difference_diagnosis, learner_function, local_function, step_vanishes
 
 LOG_SUM_EXP = "lambda x: float(np.log(np.sum(np.exp(x))))"
 
@@ -27,7 +27,8 @@ def test_numerical_diff_exp(learner, reference):
     """numerical_diff of exp at 1 is e"""
     got = learner.module("numerical_diff").numerical_diff(learner.module("numpy").exp, 1.0)
     expect_close(got, reference.module("numerical_diff").numerical_diff(np.exp, 1.0),
-                 call="numerical_diff(np.exp, 1.0)", diagnose=lambda g: difference_diagnosis(g, np.e, H * np.e / 2))
+                 call="numerical_diff(np.exp, 1.0)",
+                 diagnose=lambda g: difference_diagnosis(g, np.e, H * np.e / 2, lambda: step_vanishes(learner)))
 
 
 @check("numerical_gradient.non_separable", 1, hidden=True, ja="numerical_gradient: log Σ exp(x) (3×2 配列)",
@@ -39,7 +40,7 @@ def test_numerical_gradient_non_separable(learner, reference):
     got = learner.module("numerical_diff").numerical_gradient(learner_function(learner, LOG_SUM_EXP), x)
     expect_close(got, reference.module("numerical_diff").numerical_gradient(local_function(LOG_SUM_EXP), x.copy()),
                  call="numerical_gradient(f, x)", inputs={"f": LOG_SUM_EXP, "x": x},
-                 diagnose=lambda g: "h-too-small" if not np.any(g) else None)
+                 diagnose=lambda g: "h-too-small" if not np.any(g) and step_vanishes(learner, gradient=True) else None)
 
 
 @check("gradient_descent.defaults", 1, hidden=True, ja="gradient_descent: 既定値 lr=0.01, step_num=100",

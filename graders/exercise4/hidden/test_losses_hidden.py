@@ -3,9 +3,10 @@ import numpy as np
 
 from course.checks import CheckFailure, check, expect_close, tr
 from course.checks.cases import cases
+from course.checks.diagnose import replayed
 # pytest imports graders by their path under graders/ (--import-mode=importlib), so the public module's
 # helpers are importable here by that name.
-from exercise4.test_losses import HINT_CE, cross_entropy_cases, expect_cross_entropy, reference_loss
+from exercise4.test_losses import HINT_CE, cross_entropy_cases, expect_cross_entropy, reference_loss, squares_diagnosis
 
 Y_SINGLE, T_SINGLE = np.array([0.1, 0.05, 0.6, 0.0, 0.25]), np.array(2)
 Y_FIVE = np.array([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.25, 0.25]])
@@ -59,7 +60,14 @@ def test_bce_extremes(learner, expected):
     """binary_cross_entropy stays finite for predictions of exactly 0 and 1"""
     yp, yt = YP_EXTREMES, YT_EXTREMES
     expect_close(learner.module("losses").binary_cross_entropy(yp, yt), expected["extremes"],
-                 call="binary_cross_entropy(yp, yt)", inputs={"yp": yp, "yt": yt}, diagnose=lambda g: None if np.isfinite(g) else "ce-no-delta")
+                 call="binary_cross_entropy(yp, yt)", inputs={"yp": yp, "yt": yt}, sizes={"N": yp.size},
+                 diagnose=lambda g: replayed(g, [("ce-no-delta", bce_without_delta(yp, yt))]))
+
+
+def bce_without_delta(yp, yt):
+    """Binary cross entropy with no delta in the logs: what a learner who left it out gets (inf or NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.mean(yt * np.log(yp) + (1 - yt) * np.log(1 - yp))
 
 
 @check("sse.batch", 1, hidden=True, ja="sum_squared_error: 2 次元でも全要素の和の半分",
@@ -68,5 +76,7 @@ def test_bce_extremes(learner, expected):
 def test_sse_batch(learner, expected):
     """sum_squared_error of a 3×2 batch sums over every element"""
     y, t = Y_SSE, T_SSE
-    expect_close(learner.module("losses").sum_squared_error(y, t), expected["batch"], call="sum_squared_error(y, t)",
-                 inputs={"y": y, "t": t})
+    want = expected["batch"]
+    expect_close(learner.module("losses").sum_squared_error(y, t), want, call="sum_squared_error(y, t)",
+                 inputs={"y": y, "t": t}, sizes={"n": y.size},
+                 diagnose=lambda g: squares_diagnosis(g, want, y.size, sse=True))

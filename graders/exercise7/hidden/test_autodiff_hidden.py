@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, tr
-from exercise7.helpers import Graph, check_graph, random_graph, reuse_probe
+from exercise7.helpers import Graph, check_graph, random_graph, probe_diagnosis
 
 RNG_SEED = 77
 # Deep enough to need a correct order over many nodes, shallow enough for a recursive topological sort
@@ -48,4 +48,4 @@ def test_random_graphs_large(learner):
     rng = np.random.default_rng(RNG_SEED)
     for _ in range(6):
         check_graph(learner, random_graph(rng, n_leaves=3, n_steps=40),
-                        diagnose=lambda rows: reuse_probe(learner))
+                        diagnose=lambda rows: probe_diagnosis(learner))

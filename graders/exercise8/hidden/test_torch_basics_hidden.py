@@ -4,6 +4,7 @@ import numpy as np
 import torch
 
 from course.checks import CheckFailure, check, expect_close, tr
+from course.checks.diagnose import swapped
 from course.checks.cases import cases
 from exercise8.helpers import (check_linear_regression, expect_detached, expect_grad_of, expect_train_step,
                                regression_cases, train_step_cases, train_step_problem)
@@ -26,8 +27,11 @@ def test_quadratic_shapes(learner):
         x = torch.as_tensor(rng.normal(size=shape) * 3, dtype=dtype)
         call = f"quadratic_with_grad(x)  # x: {tuple(shape)}, {dtype}"
         y, dy = quadratic(x)
-        expect_close(y.detach(), 2 * x ** 2 + 2, call=call, inputs={"x": x}, what="y", rtol=1e-6, atol=1e-6)
-        expect_close(dy.detach(), 4 * x, call=call, inputs={"x": x}, what="dy/dx", rtol=1e-6, atol=1e-6)
+        want = {"y": 2 * x ** 2 + 2, "dy/dx": 4 * x}
+        returned = {"y": y.detach(), "dy/dx": dy.detach()}
+        for what in want:
+            expect_close(returned[what], want[what], call=call, inputs={"x": x}, what=what, rtol=1e-6, atol=1e-6,
+                         diagnose=lambda _: swapped(returned, want))
         expect_detached((y, dy), call)
     x_l = learner.new(torch.ones(3, requires_grad=True))
     quadratic(x_l)
