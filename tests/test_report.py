@@ -151,3 +151,23 @@ def test_feedback_pages_show_public_messages_and_hide_hidden_inputs(class_result
         assert check.id in page and "非公開チェック · 不合格" in page and check.diagnosis in page
         for text in filter(None, [check.message, *(t.get("message", "") for t in (check.texts or {}).values())]):
             assert __import__("html").escape(text.strip().splitlines()[0]) not in page
+
+
+def test_what_learner_code_printed_is_shown_as_text_never_as_html(tmp_path):
+    """Messages carry what learner code printed or returned: a page must not run it in the instructor's browser."""
+    from course.feedback.page import render_page
+    from course.result import CheckResult, ExerciseResult
+    evil = "<script>alert(1)</script>"
+    result = SubmissionResult(f"eve{evil}", [ExerciseResult("exercise0", [
+        CheckResult("sign.basic", "failed", 0.0, 1.0, "public", None, f"got {evil}", title=evil, hint=evil)],
+        isolation="process")])
+    for page in (render_page(result, "en"), html.render(stats.compute([result]), "en", evil)):
+        assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_plain_process_isolation_is_marked_in_the_report(class_results):
+    weak = [SubmissionResult(r.submission, [e.__class__(e.id, e.checks, e.hidden_not_run, "process", e.duration)
+                                            for e in r.exercises]) for r in class_results]
+    page = html.render(stats.compute(weak), "en")
+    assert '<span class="warn">process (no kernel sandbox)</span>' in page
+    assert "(no kernel sandbox)" not in html.render(stats.compute(class_results), "en")
