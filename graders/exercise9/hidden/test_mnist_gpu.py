@@ -1,14 +1,14 @@
 """Exercise 9 GPU checks (``--device cuda`` only): the learner's trainer really runs on CUDA."""
 import time
 
-import numpy as np
 import pytest
 import torch
 
 from course.checks import CheckFailure, check, tr
 from course.data import tensor_loader
 from course.mistakes.pytorch import TRAINER_CODES, recognise_errors
-from exercise9.helpers import accuracy_here, expect_number, learner_loader, learner_mlp, relabelled_mnist, state_of
+from exercise9.helpers import (accuracy_here, expect_number, grading_rng, learner_loader, learner_mlp,
+                               relabelled_mnist, state_of)
 
 pytestmark = pytest.mark.gpu
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.gpu
                "fit で model.to(device)、バッチを .to(device)、.numpy() ではなく .item() を使います"))
 def test_fit_on_cuda(learner, reference, device):
     """fit(device='cuda') keeps the model on the GPU and reaches 90 % held-out accuracy, as the reference does"""
-    train, test = relabelled_mnist(np.random.default_rng())     # drawn now: no weights prepared for it
+    train, test = relabelled_mnist(grading_rng())     # drawn now: no weights prepared for it
     model = learner_mlp(learner)
     call = "fit(model, train_loader, test_loader, epochs=5, device='cuda')  # bundled MNIST, relabelled"
     with recognise_errors(call, *TRAINER_CODES):
