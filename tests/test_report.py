@@ -171,3 +171,13 @@ def test_plain_process_isolation_is_marked_in_the_report(class_results):
     page = html.render(stats.compute(weak), "en")
     assert '<span class="warn">process (no kernel sandbox)</span>' in page
     assert "(no kernel sandbox)" not in html.render(stats.compute(class_results), "en")
+
+
+def test_feedback_links_work_for_learner_ids_in_japanese(class_results, tmp_path):
+    from urllib.parse import unquote
+    renamed = [SubmissionResult(name, r.exercises) for name, r in zip(["山田", "a b", "c%d", "dai"], class_results)]
+    out = tmp_path / "r.html"
+    run = CliRunner().invoke(main, ["report", str(_write(tmp_path, renamed)), "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    hrefs = re.findall(r'<a href="([^"]+)">', out.read_text())
+    assert len(hrefs) == 4 and all((tmp_path / unquote(h)).is_file() for h in hrefs)

@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import statistics
+from urllib.parse import quote
 
 from course.i18n import pick, tr
 from course.mistakes import explain
@@ -116,7 +117,9 @@ def roster(stats: ClassStats, lang: str, feedback: dict[str, str]) -> str:
         row += [_cell(by_id[i].score, by_id[i].max_score) if i in by_id else "–" for i in ids]
         if feedback:
             link = feedback.get(r.submission)
-            row.append(f'<a href="{html.escape(link)}">{pick(tr("page", "ページ"), lang)}</a>' if link else "")
+            # The href is a URL: the page's file name is quoted again, or "%E5…" would be read as "山…".
+            href = html.escape(quote(link))
+            row.append(f'<a href="{href}">{pick(tr("page", "ページ"), lang)}</a>' if link else "")
         rows.append(row)
     return _table(head, rows, raw=frozenset(range(len(head))))
 
