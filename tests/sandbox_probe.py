@@ -94,7 +94,8 @@ def _connect(sockets):
                 s.close()
     for port in _tcp_ports():
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            # A bytes address: no codec to import (uid isolation may not read the standard library's files).
+            socket.create_connection((b"127.0.0.1", port), timeout=0.5).close()
             connected.append(f"tcp 127.0.0.1:{port}")
         except OSError:
             pass

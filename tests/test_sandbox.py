@@ -555,3 +555,91 @@ def test_a_reply_that_expands_when_decoded_is_refused_in_bounded_time(tmp_path):
         assert time.monotonic() - started < 10
     finally:
         session.close()
+
+
+# -- uid isolation: a root grader where user namespaces are refused (Docker's default seccomp, Gradescope) ------
+
+root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                               reason="uid isolation is the fallback of a grader running as root")
+
+
+@pytest.fixture
+def uid_isolation(monkeypatch):
+    """Grade as a root grader whose container refuses user namespaces does; the kit's folder modes and this
+    process's umask, which that level tightens, are put back afterwards."""
+    secrets = [p for p in paths.kit_secrets() if p.exists()]
+    modes = {p: p.stat().st_mode for p in secrets}
+    umask = os.umask(0o022)
+    os.umask(umask)
+    monkeypatch.setenv("COURSE_SANDBOX", "uid")
+    isolation_mode.cache_clear()
+    yield
+    isolation_mode.cache_clear()
+    os.umask(umask)
+    for p, mode in modes.items():
+        p.chmod(mode)
+
+
+@root_only
+def test_uid_isolation_grades_correct_code_and_says_so(tmp_path, uid_isolation):
+    result = grade_exercise(paths.kit_root() / "solutions", EX0, hide=[paths.kit_root() / "solutions"])
+    assert result.isolation == "uid"
+    assert result.score == result.max_score
+
+
+@root_only
+def test_uid_isolation_keeps_the_kit_and_the_graders_files_closed(tmp_path, uid_isolation):
+    """Weaker than namespaces (it sees what any user of the machine sees, network included), uid isolation
+    still reads none of the kit's secrets nor the grader's private files, and writes nothing of the grader's."""
+    import sys
+    secret = "MARKER-" + os.urandom(6).hex()
+    private = tmp_path / "instructor"
+    private.mkdir(mode=0o700)
+    (private / "grades.sqlite").write_text(secret)
+    session = LearnerSession(_folder(tmp_path, PROBE), hidden=paths.kit_secrets(), limits=Limits(check_timeout=120))
+    try:
+        seen = session.module("probe").survey([secret])
+    finally:
+        session.close()
+    assert seen["leaked"] == []
+    assert [r for r in seen["readable"] if _under(r, [str(p) for p in paths.kit_secrets()])] == []
+    grader_side = [str(paths.kit_root()), sys.prefix, sys.base_prefix, str(private)]
+    assert [w for w in seen["writable"] if _under(w, grader_side)] == []
+    assert seen["home"] == []
+
+
+@root_only
+def test_uid_isolation_leaves_nothing_running_or_written(tmp_path, uid_isolation):
+    """A detached child (setsid, sleeping) and a file in the shared /tmp are gone once the check ends: nothing
+    learner code started can rewrite results written after it."""
+    marker = f"/tmp/course-uid-test-{os.urandom(4).hex()}"
+    session = _session(tmp_path, f"""
+        import os, time
+        def detach():
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    open({marker!r}, "w").write("still here")
+                    time.sleep(60)
+                os._exit(0)
+            os.waitpid(pid, 0)
+            for _ in range(100):
+                if os.path.exists({marker!r}):
+                    break
+                time.sleep(0.05)
+            return os.getuid()
+        """)
+    try:
+        uid = session.module("probe").detach()
+        assert uid != 0 and os.path.exists(marker)
+    finally:
+        session.close()
+    assert not os.path.exists(marker)
+    def alive(pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+        return f"Uid:\t{uid}\t" in status and "State:\tZ" not in status   # a zombie runs nothing
+    assert [p for p in os.listdir("/proc") if p.isdigit() and alive(p)] == []

@@ -122,6 +122,12 @@ class GradingWorker(WorkerPlugin):
             # A LocalCluster's workers share the terminal's process group: Ctrl-C is course grade's to handle
             # (it cancels the units and closes the cluster), not a traceback from every worker.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Dask's statistical profiler samples the task thread's stack every 10 ms, holding the GIL that the
+        # verdict process needs for pytest: measured, it made a class 1.26× slower than the local pool.
+        for name in ("profile", "profile-cycle"):
+            callback = worker.periodic_callbacks.pop(name, None) if worker is not None else None
+            if callback is not None:
+                callback.stop()
         import course.grading.run  # noqa: F401  (pytest and the graders' engine, loaded once)
         from course.sandbox.launch import start_fork_server
 
@@ -195,9 +201,10 @@ class DaskRunner:
 
     def __init__(self, scheduler: str, *, shared_fs: bool = False, torch: bool = True,
                  say: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
-                 task: Callable[[Payload, Settings], dict] = grade_payload):
+                 task: Callable[[Payload, Settings], dict] = grade_payload, accept_process: bool = False):
         self.address, self.workers = parse_scheduler(scheduler)
         self.shared_fs, self.torch, self.say, self.task = shared_fs, torch, say, task
+        self.accept_process = accept_process   # --isolation process: plain process isolation accepted
         self.cluster = self.client = None
 
     def __enter__(self):
@@ -213,7 +220,12 @@ class DaskRunner:
             raise ClusterError(f"could not reach the Dask scheduler at {self.address} ({exc}); is "
                                f"`dask scheduler` running there?") from None
         self.client.register_plugin(GradingWorker(self.torch, local=self.cluster is not None), name=PLUGIN)
-        for line in self.describe():
+        try:
+            lines = self.describe()
+        except ClusterError:
+            self.__exit__()
+            raise
+        for line in lines:
             self.say(line)
         return self
 
@@ -234,6 +246,11 @@ class DaskRunner:
         levels = Counter(f["isolation"] for f in facts.values())
         lines = [f"Dask cluster {name}: {len(threads)} worker(s); learner code isolated with "
                  + ", ".join(f"{mode} on {n}" for mode, n in sorted(levels.items()))]
+        plain = sorted(w for w, f in facts.items() if f["isolation"] == "process")
+        if plain and not self.accept_process:
+            raise ClusterError(f"{len(plain)} worker(s) ({', '.join(plain[:3])}) give learner code only plain "
+                               f"process isolation; give them user namespaces or root (docs/security.md), or "
+                               f"pass --isolation process to accept it")
         stale = sorted(w for w, f in facts.items() if f["kit"] != __version__)
         if stale:
             lines.append(f"warning: {len(stale)} worker(s) ({', '.join(stale[:3])}) run another kit version than "

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from course.cli.options import device_option, lang_option, memory_option, resolve_lang, timeout_option
+from course.cli.options import (device_option, isolation_option, lang_option, memory_option, require_device,
+                                require_isolation, resolve_lang, timeout_option)
 from course.i18n import pick, tr
 
 # Exit statuses; docs/grading.md explains each one.
@@ -73,7 +74,8 @@ def _gradebook(results, url: str, assignment: str, submissions) -> None:
                     timestamps={s.learner: submission_time(s.source) for s in submissions})
 
 
-def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises, progress):
+def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises, progress,
+             isolation: str | None = None):
     """The Dask runner for ``--scheduler`` (None: the local pool), checked before anything is graded."""
     if scheduler is None:
         if shared_fs:
@@ -89,7 +91,8 @@ def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises
                                f"pip install 'dl-course-kit[cluster]'") from None
     try:
         return DaskRunner(scheduler, shared_fs=shared_fs, torch=any(e.torch for e in exercises),
-                          say=lambda line: progress.console.print(line, markup=False, soft_wrap=True))
+                          say=lambda line: progress.console.print(line, markup=False, soft_wrap=True),
+                          accept_process=isolation == "process")
     except ClusterError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -144,8 +147,10 @@ Exit status:
 @timeout_option
 @memory_option
 @device_option
+@isolation_option
 def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment, json_path, junit_path, csv_path,
-          due, late_penalty, gradebook_url, fmt, output, scheduler, shared_fs, lang, timeout, memory, device):
+          due, late_penalty, gradebook_url, fmt, output, scheduler, shared_fs, lang, timeout, memory, device,
+          isolation):
     """Grade submissions with every check, public and hidden.
 
     Each FOLDER is a submission (a learner's exercises/ folder or a folder holding one; its name is the
@@ -165,6 +170,9 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
     from course.store import ResultStore, StoreError
 
     started = time.monotonic()
+    require_device(device)
+    if scheduler is None:   # a cluster's workers report their own isolation (course.batch.cluster)
+        require_isolation(isolation)
     try:
         chosen = [registry.get(n) for n in exercise_names] if exercise_names else list(registry.exercises())
         submissions = discover([Path(f) for f in folders], assignment)
@@ -181,7 +189,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
                         hide=tuple(str(p) for p in submission_folders(submissions)))
     try:
         with store, ClassProgress() as progress:
-            runner = _cluster(scheduler, shared_fs, jobs, chosen, progress)
+            runner = _cluster(scheduler, shared_fs, jobs, chosen, progress, isolation)
             outcome = grade_class(submissions, chosen, store, settings=settings, jobs=jobs or usable_cpus(),
                                   force=force, progress=progress, runner=runner)
     except RunnerError as exc:     # the cluster asked for cannot be reached

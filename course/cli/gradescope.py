@@ -13,16 +13,12 @@ from pathlib import Path
 
 import click
 
+from course.cli.options import isolation_option
+
 # What of the kit goes into the zip: enough to pip-install it and to grade (the stubs give helper files). Of the
 # per-exercise folders only the chosen exercises' go in: the zip is readable by every course staff member.
 _KIT_PARTS = ("pyproject.toml", "README.md", "LICENSE", "constraints.txt", "course")
 _PER_EXERCISE = ("graders", "solutions", "exercises")
-
-isolation_choice = click.option(
-    "--isolation", type=click.Choice(["process"]), default=None,
-    help="Accept plain process isolation where the container refuses kernel namespaces (learner code could "
-         "then read the solutions); without it such a container grades nothing and says why.")
-
 
 def _chosen(names):
     from course import registry
@@ -52,7 +48,7 @@ def gradescope():
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True)
 @click.option("--exercise", "-e", "exercise_names", multiple=True,
               help="Exercises this assignment grades (repeatable; default: all).")
-@isolation_choice
+@isolation_option
 @click.option("--wheelhouse", type=click.Path(exists=True, file_okay=False), default=None,
               help="A folder of wheels to install from instead of a package index (the kit's dependencies and "
                    "setuptools, e.g. from `pip download -d DIR -c constraints.txt setuptools '.[torch]'`).")
@@ -107,7 +103,7 @@ def build(output, exercise_names, isolation, wheelhouse):
 @gradescope.command(hidden=True)
 @click.option("--root", type=click.Path(file_okay=False), default="/autograder", show_default=True)
 @click.option("--exercise", "-e", "exercise_names", multiple=True)
-@isolation_choice
+@isolation_option
 def run(root, exercise_names, isolation):
     """Grade ROOT/submission and write ROOT/results/results.json (what run_autograder calls).
 

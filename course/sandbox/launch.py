@@ -75,7 +75,20 @@ def isolation_mode() -> str:
         os.rmdir(mountpoint)
     if ok:
         return "namespaces"
-    return "uid" if os.getuid() == 0 else "process"
+    return "uid" if os.getuid() == 0 and _python_readable_by_all() else "process"
+
+
+def _python_readable_by_all() -> bool:
+    """True when a stranger can read this interpreter's folders (as in Docker images: /usr, /usr/local); uid
+    isolation runs learner code as one, so a Python under a private folder (/root/.pyenv) rules it out."""
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        path = Path(entry).resolve()
+        for folder in (path, *path.parents):
+            if not folder.stat().st_mode & 0o001:
+                return False
+    return True
 
 
 # The environment learner code gets, an allow-list: what Python, NumPy and torch read, nothing of the
@@ -176,11 +189,14 @@ def start_fork_server(torch: bool = False) -> None:
 
 def runs_dir() -> Path:
     """The grader's folder for learner processes: the mount points their roots are built on (namespaces),
-    or their copies (the weaker levels; there it lets others pass but not list, so that each uid reaches its
-    own copy only)."""
-    runs = Path(tempfile.gettempdir()) / f"course-runs-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    or their copies (the weaker levels). For ``uid`` isolation it is a folder of its own that others may pass
+    but not list, so that each learner's uid reaches its own copy only."""
+    mode = isolation_mode()
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    runs = Path(tempfile.gettempdir()) / (f"course-runs-{user}" + ("-uid" if mode == "uid" else ""))
     runs.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(runs, 0o711 if isolation_mode() == "uid" else 0o700)
+    if mode == "uid":
+        runs.chmod(0o711)
     return runs
 
 

@@ -35,6 +35,7 @@ import socket
 import stat
 import struct
 import sys
+import time
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
@@ -48,6 +49,7 @@ SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "
 # The unprivileged uids learner processes run as where the grader is root: this base plus the keeper's pid,
 # so two learner processes never share one (nor with a real account, which stay far below).
 UID_BASE = 1_000_000_000
+SWEEP_ROUNDS = 500    # kill(-1) rounds, 10 ms apart, before a sweep gives up on processes that keep forking
 # Device nodes a Python program may open; GPU nodes are added where they exist.
 DEVICES = ("null", "zero", "full", "random", "urandom")
 SCRATCH_DIRS = {"tmp": 0o1777, "shm": 0o1777, "work": 0o755, "home": 0o755}
@@ -278,14 +280,33 @@ def sweep_uid(uid: int, places=("/tmp", "/var/tmp", "/dev/shm")) -> None:
     if pid == 0:
         try:
             os.setresuid(uid, uid, uid)
-            # kill(-1) reaches every process this uid may signal, i.e. its own, and never the caller.
-            while _libc.kill(-1, signal.SIGKILL) == 0:
-                pass
+            # kill(-1) reaches every process this uid may signal, i.e. its own, and never the caller; it goes on
+            # succeeding for the dead ones not yet reaped, so the loop ends when no live one is left.
+            for _ in range(SWEEP_ROUNDS):
+                if _libc.kill(-1, signal.SIGKILL) != 0 or not _live_processes(uid):
+                    break
+                time.sleep(0.01)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
     for place in places:
         _remove_owned(place, uid)
+
+
+def _live_processes(uid: int) -> bool:
+    """True while a process of ``uid`` other than this one runs (zombies do not count)."""
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or entry == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                status = f.read()
+        except OSError:
+            continue
+        if f"\nUid:\t{uid}\t" in status and "\nState:\tZ" not in status:
+            return True
+    return False
 
 
 def _remove_owned(folder: str, uid: int) -> None:
