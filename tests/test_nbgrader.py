@@ -1,11 +1,14 @@
 """nbgrader both ways, with the real nbgrader commands run offline: the kit's results in nbgrader's
-gradebook (manual overrides survive a regrade), and an nbgrader course whose test cells run the kit's graders."""
+gradebook (manual overrides survive a regrade, a reshape is refused), and an nbgrader course graded by the kit
+outside the learner's kernel, hostile notebooks included, scoring what `course grade` gives its notebooks."""
 import csv
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -188,14 +191,23 @@ def test_nbgrader_course_end_to_end(tmp_path):
         count = 2 if name == "m-redefine" else 1
         assert f"{name}: exercise0.ipynb holds {count} cell(s) not in the assignment" in log.stdout + log.stderr
 
-    # `course grade` on nbgrader's submitted/ gives each learner, named after the student, the same scores.
+    # `course grade` on nbgrader's submitted/ gives each learner, named after the student, the same scores;
+    # its gradebook export fits the assignment nbgrader made (into a copy, to compare with autograde's).
+    shutil.copy(course / "gradebook.db", tmp_path / "copy.db")
     out = subprocess.run([str(BIN / "course"), "grade", str(course / "submitted"), "-e", "exercise0", "--no-store",
-                          "--json", "-"], capture_output=True, text=True, timeout=300)
+                          "--json", "-", "--gradebook", f"sqlite:///{tmp_path / 'copy.db'}"],
+                         capture_output=True, text=True, timeout=300, env=dict(os.environ, PATH=os.pathsep.join(
+                             [str(BIN), os.environ.get("PATH", "")])))
     assert out.returncode == 0, out.stderr
     kit = {r["submission"]: {grade_cell_name(c["id"]): c["score"] for c in r["exercises"][0]["checks"]}
            for r in json.loads(out.stdout)}
     assert sorted(kit) == sorted(["alice", "bob", *attackers])
     assert kit == gradebook_scores(course, kit)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{tmp_path / 'copy.db'}") as gb:     # each submission's time is its notebook's
+        stamp = gb.find_submission("dlkit", "bob").timestamp
+    mtime = (course / "submitted" / "bob" / "dlkit" / "exercise0.ipynb").stat().st_mtime
+    assert abs(stamp.replace(tzinfo=timezone.utc).timestamp() - mtime) < 1e-3
     assert "m-redefine: exercise0.ipynb holds 2 cell(s) not in the assignment (cell 3, " in out.stderr
 
     feedback = (course / "feedback" / "bob" / "dlkit" / "exercise0.html").read_text()
