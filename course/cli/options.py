@@ -8,7 +8,7 @@ from course.i18n import default_lang
 lang_option = click.option("--lang", type=click.Choice(["ja", "en"]), default=None,
                            help="Language of messages (default: from the locale; COURSE_LANG overrides).")
 timeout_option = click.option("--timeout", type=float, default=None,
-                              help="Wall-clock seconds per exercise (default: the registry's, usually 60).")
+                              help="Seconds of the learner's CPU time per exercise (default: the registry's, usually 60).")
 memory_option = click.option("--memory", type=float, default=4.0, show_default=True,
                              help="Memory limit of the learner's process, in GiB.")
 device_option = click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
