@@ -28,18 +28,16 @@ def check(exercise, path, as_json, lang, timeout, memory):
     passes, 1 when one does not, 2 for a usage error.
     """
     from course import paths, registry
+    from course.cli import usage
     from course.sandbox.launch import start_fork_server
-    try:
-        chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
-    except KeyError as exc:
-        raise click.UsageError(str(exc.args[0]))
+    lang = resolve_lang(lang)
+    chosen = [usage.exercise(exercise, lang)] if exercise else list(registry.exercises())
     folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
     start_fork_server(torch=all(ex.torch for ex in chosen))
     from rich.console import Console
 
     from course.render import terminal
 
-    lang = resolve_lang(lang)
     result, skipped = grade_public(folder, chosen, lang, timeout=timeout, memory=memory)
     ok = all(e.passed for e in result.exercises) and not (exercise and skipped)
     if as_json:

@@ -34,25 +34,26 @@ def explain(exercise, path, layer, show_all, picture, lang):
 
     Exit status: 0 when every gradient shown matches the numerical one, 1 otherwise.
     """
-    from course import paths, registry
+    from course import paths
+    from course.cli import usage
     from course.render import graph
     from course.sandbox.remote import LearnerSession
 
     lang = resolve_lang(lang)
-    try:
-        ex = registry.get(exercise)
-    except KeyError as exc:
-        raise click.UsageError(str(exc.args[0]))
+    ex = usage.exercise(exercise, lang)
     if ex.id != "exercise5":
-        raise click.UsageError("course explain draws the layers of exercise5 (the graders of exercises 6 and 7 "
-                               "already show the per-parameter table: course check exercise6)")
+        raise click.UsageError(pick(tr(
+            "course explain draws the layers of exercise5 (the graders of exercises 6 and 7 already show the "
+            "per-parameter table: course check exercise6)",
+            "course explain が描くのは exercise5 の層です (exercise6 と 7 の採点はパラメータごとの表をすでに"
+            "表示します: course check exercise6)"), lang))
     if picture:
         from course import environment
         if not environment.has("matplotlib"):           # before any work: one line, not a traceback at the end
             raise click.ClickException(environment.missing("matplotlib", lang))
     folder = (paths.find_exercises_dir(path) if path else paths.find_learner_copy()) / ex.id
     if not folder.is_dir():
-        raise click.UsageError(f"{folder} not found")
+        raise usage.not_found(folder, lang)
     session = LearnerSession(folder, hidden=[*paths.kit_secrets(), folder.parent])
     all_ok, drawn = True, None
     try:

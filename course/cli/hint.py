@@ -46,15 +46,13 @@ def hint(exercise, check_id, path, reset, lang):
     Each check's hints are a ladder: a nudge, then the idea or formula, then nearly the code. Each call shows
     one more rung; the rungs seen are kept in .course-hints.json beside your exercises/ folder.
     """
-    from course import paths, registry
+    from course import paths
     from course.checks.hints import HintState, ladders
+    from course.cli import usage
     from course.i18n import pick, tr
 
     lang = resolve_lang(lang)
-    try:
-        ex = registry.get(exercise)
-    except KeyError as exc:
-        raise click.UsageError(str(exc.args[0]))
+    ex = usage.exercise(exercise, lang)
     folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
     state = HintState(folder)
     if reset:

@@ -11,14 +11,12 @@ from course.cli.options import lang_option, resolve_lang
 @lang_option
 def mistakes(exercise, lang):
     """List the named mistakes (diagnosis codes), optionally only those of EXERCISE."""
-    from course import registry
+    from course.cli import usage
     from course.mistakes import catalogue
 
     lang = resolve_lang(lang)
-    try:
-        wanted = registry.get(exercise).id if exercise else None
-    except KeyError as exc:        # an unknown exercise is a usage error (exit 2), as for `course check`
-        raise click.UsageError(str(exc.args[0]))
+    # An unknown exercise is a usage error (exit 2), as for `course check`.
+    wanted = usage.exercise(exercise, lang).id if exercise else None
     entries = [m for m in catalogue().values() if wanted is None or wanted in m.exercises or "*" in m.exercises]
     width = max(len(m.code) for m in entries)
     for m in entries:

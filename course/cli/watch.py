@@ -46,7 +46,8 @@ def first_failure_lines(result, lang: str, state) -> list[tuple[str, str]]:
                       "magenta"))
     rungs = ladders(result.id)[0].get(failing.id, ())
     seen = max(1, state.reached(result.id, failing.id))
-    lines += [(f"  {rung_label(i, len(rungs), lang)}: {pick(rungs[i], lang)}", "cyan") for i in range(min(seen, len(rungs)))]
+    lines += [(f"  {rung_label(i, len(rungs), lang)}: {pick(rungs[i], lang)}", "cyan")
+              for i in range(min(seen, len(rungs)))]
     if not rungs and failing.hint:
         lines.append((f"  {pick(LABELS['hint'], lang)}: {failing.hint}", "cyan"))
     if seen < len(rungs):
@@ -82,14 +83,12 @@ def watch(exercise, path, clear, lang):
     Stop with Ctrl-C.
     """
     from course import environment, paths, registry
+    from course.cli import usage
 
     lang = resolve_lang(lang)
     if not environment.has("watchfiles"):
         raise click.ClickException(environment.missing("watchfiles", lang))
-    try:
-        chosen = [registry.get(exercise)] if exercise else list(registry.exercises())
-    except KeyError as exc:
-        raise click.UsageError(str(exc.args[0]))
+    chosen = [usage.exercise(exercise, lang)] if exercise else list(registry.exercises())
     folder = paths.find_exercises_dir(path) if path else paths.find_learner_copy()
     clear = sys.stdout.isatty() if clear is None else clear
     try:

@@ -28,7 +28,7 @@ INSTRUCTOR_ONLY = ("planted.py", "demo.py", "release", "report", "batch", "store
 # released notebooks' cells call inside the learner's kernel (cell.py, whose layout.py names the grade cells
 # with export/gradebook.py's grade_cell_name).
 LEARNER_ONLY_THESE = {"cli": ("__init__.py", "options.py", "check.py", "init.py", "watch.py", "hint.py",
-                              "mistakes.py", "explain.py"),
+                              "mistakes.py", "explain.py", "usage.py"),
                       "nbgrader": ("__init__.py", "cell.py", "layout.py"),
                       "export": ("__init__.py", "gradebook.py")}
 ALWAYS_IGNORED = ("__pycache__", "*.pyc", "*.pyo", "planted.toml", ".pytest_cache")
