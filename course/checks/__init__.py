@@ -98,7 +98,7 @@ class CheckFailure(AssertionError):
 
 def _fail_type(got, expected, call, inputs, diagnosis=None):
     raise CheckFailure(tr(f"returned {describe(got)}, expected {describe(expected)}",
-                          f"返り値が {describe(got)} です。期待値は {describe(expected)} です"),
+                          f"返り値が {describe(got, 'ja')} です。期待値は {describe(expected, 'ja')} です"),
                        call=call, inputs=inputs, diagnosis=diagnosis)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.i18n import tr
+from course.i18n import pick, tr
 
 # Float64 tolerances for deterministic NumPy work compared with the reference (content.md §7).
 RTOL, ATOL = 1e-7, 1e-10
@@ -92,12 +92,14 @@ def constant_ratio(got, expected, *, rtol: float = 1e-6) -> float | None:
     return c
 
 
-def describe(value) -> str:
-    """A short description of a value's type and shape, for messages."""
+def describe(value, lang: str = "en") -> str:
+    """A short description of a value's type and shape, for messages (``lang``: ``en`` or ``ja``)."""
     if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}, dtype {value.dtype}"
+        return pick(tr(f"array of shape {value.shape}, dtype {value.dtype}",
+                       f"形状 {value.shape}、dtype {value.dtype} の配列"), lang)
     if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} of length {len(value)}"
+        name = type(value).__name__
+        return pick(tr(f"{name} of length {len(value)}", f"長さ {len(value)} の {name}"), lang)
     return f"{type(value).__name__} {fmt(value)}"
 
 

@@ -156,14 +156,19 @@ def states_close(a, b, rtol=1e-4, atol=1e-6):
     return a.keys() == b.keys() and all(torch.allclose(a[k], b[k], rtol=rtol, atol=atol) for k in a)
 
 
+# What the checks call the values they read, in each language (other names, such as history['loss'], are code).
+VALUE_NAMES = {"the loss": tr("the loss", "損失"), "the accuracy": tr("the accuracy", "正解率")}
+
+
 def expect_number(value, call, what, code):
     """Fail with ``code`` when ``value`` is a tensor, and without one when it is not a Python number."""
+    name = VALUE_NAMES.get(what, tr(what, what))
     if isinstance(value, torch.Tensor):
-        raise CheckFailure(tr(f"{what} must be a Python number (.item()), not a tensor",
-                              f"{what} はテンソルではなく Python の数 (.item()) で返します"),
+        raise CheckFailure(tr(f"{name['en']} must be a Python number (.item()), not a tensor",
+                              f"{name['ja']} はテンソルではなく Python の数 (.item()) で返します"),
                            call=call, got=f"tensor {value.detach()}", diagnosis=code)
     if type(value) not in (float, int) or isinstance(value, bool):
-        raise CheckFailure(tr(f"{what} must be a Python float", f"{what} は Python の float で返します"),
+        raise CheckFailure(tr(f"{name['en']} must be a Python float", f"{name['ja']} は Python の float で返します"),
                            call=call, got=repr(value)[:200])
 
 

@@ -13,7 +13,8 @@ def test_tentimes_leaves_input(learner):
     expect_equal(got, [10, -20, 5.0], call="tentimes([1, -2, 0.5])")
     if numbers.get() != [1, -2, 0.5]:
         raise CheckFailure(tr("tentimes changed the list it was given", "tentimes が引数のリストを書き換えました"),
-                           call="tentimes(numbers)", got=f"numbers is now {numbers.get()}",
+                           call="tentimes(numbers)",
+                           got=tr(f"numbers is now {numbers.get()}", f"numbers が {numbers.get()} になりました"),
                            diagnosis="input-mutated")
 
 
