@@ -56,6 +56,17 @@ def timeless(value):
     return value
 
 
+def differences(a: list, b: list) -> list[str]:
+    """The checks whose outcome differs between two runs' results, as learner/exercise/check: a → b."""
+    def checks(results):
+        return {(r["submission"], e["id"], c["id"]): (c["status"], c["score"], c.get("message", ""))
+                for r in results for e in r["exercises"] for c in e["checks"]}
+    left, right = checks(a), checks(b)
+    return [f"{'/'.join(k)}: {left.get(k, 'absent')[:2]} → {right.get(k, 'absent')[:2]}"
+            f" ({(right.get(k) or left.get(k))[2][:160]!r})"
+            for k in sorted(left.keys() | right.keys()) if left.get(k) != right.get(k)]
+
+
 def empty_task(load, settings) -> dict:
     """A unit that grades nothing: what is left of its cost is the scheduler's."""
     return {}
@@ -108,7 +119,8 @@ def main() -> None:
     print(f"ratio cluster / local: {remote / local:.3f} (target ≤ {TARGET_RATIO}: "
           f"{'met' if remote / local <= TARGET_RATIO else 'NOT met'})")
     print(f"same results as the local pool (durations aside): {same}; verdicts as planted: "
-          f"{units - len(wrong)} of {units}")
+          f"{units - len(wrong)} of {units}"
+          + "".join(f"\n  DIFFERS {d}" for d in differences(results["local"], results["cluster"])[:10]))
 
     trip = scheduler_round_trip(args.empty, args.workers)
     print(f"scheduler round trip: {trip * 1000:.2f} ms per unit ({args.empty} empty units, {args.workers} workers)")
