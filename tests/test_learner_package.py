@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -80,6 +81,9 @@ def test_wheel_holds_the_learner_commands_graders_and_stubs_only(release):
     assert not [n for n in names if "solutions" in n or "/hidden/" in n or n.endswith((".pyc", "planted.toml"))]
     assert not [n for n in names if n.startswith(("course/cli/grade", "course/cli/release", "course/release/"))]
     assert "Requires-Dist: numpy" in metadata and "torch" not in metadata.split("\n\n")[0]
+    # The folder form's pyproject asks for what the wheel does.
+    project = tomllib.loads((release / "pyproject.toml").read_text())["project"]
+    assert project["dependencies"] == list(wheel.REQUIRES) and project["scripts"] == {"course": "course.cli:main"}
     # Two releases of one tree are the same bytes.
     again = wheel.build_wheel(release, release.parent / "again")
     assert again.read_bytes() == (release / "dist" / wheel.wheel_name()).read_bytes()

@@ -2,6 +2,7 @@
 README (日本語 first, then English) and a pyproject for the folder form (``pip install -e OUT``)."""
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -34,9 +35,8 @@ def readme(wheel_ref: str) -> str:
 
 def pyproject(version: str = __version__) -> str:
     """A pyproject.toml for ``pip install -e OUT``: the learner commands and their dependencies only."""
-    deps = ", ".join(f'"{r}"' for r in wheel.REQUIRES)
-    extras = "\n".join(f"{name} = [{', '.join(repr(r).replace(chr(39), chr(34)) for r in reqs)}]"
-                       for name, reqs in wheel.EXTRAS.items())
+    deps = json.dumps(list(wheel.REQUIRES))          # a JSON list of strings is a TOML array too
+    extras = "\n".join(f"{name} = {json.dumps(list(reqs))}" for name, reqs in wheel.EXTRAS.items())
     return f'''# The learner package (written by `course release`). The wheel in dist/ is the one-command install;
 # this file serves `pip install -e .` in this folder, where graders/ and exercises/ sit beside course/.
 [build-system]
@@ -49,7 +49,7 @@ version = "{version}"
 description = "Deep-learning exercises with graders that explain (learner package, 日本語/English)"
 readme = "README.md"
 requires-python = "{wheel.REQUIRES_PYTHON}"
-dependencies = [{deps}]
+dependencies = {deps}
 
 [project.optional-dependencies]
 {extras}
