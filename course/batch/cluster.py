@@ -16,7 +16,6 @@ processes may have (multiprocessing children they may not).
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import signal
 import sys
@@ -33,6 +32,7 @@ from distributed.scheduler import KilledWorker
 
 from course import __version__
 from course.batch.hashing import graders_hash
+from course.cpus import usable_cpus
 from course.sandbox import snapshot
 from course.batch.pool import Failure, RunnerError, Settings, Unit, grade_unit
 
@@ -210,7 +210,7 @@ class DaskRunner:
     def __enter__(self):
         try:
             if self.address == "local":
-                self.cluster = start_local_cluster(self.workers or os.cpu_count() or 1)
+                self.cluster = start_local_cluster(self.workers or usable_cpus())
                 self.client = Client(self.cluster)
             else:
                 # Dask's connect timeout (30 s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT) bounds the wait.
