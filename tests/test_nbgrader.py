@@ -310,7 +310,7 @@ def test_gradebook_timestamps_are_the_submissions(tmp_path):
     """nbgrader's timestamp.txt where the submission has one, else its newest file's time."""
     from nbgrader.api import Gradebook
 
-    from course.export.gradebook import submission_time
+    from course.export.lateness import submission_time
 
     db = course_gradebook(tmp_path)
     submitted = tmp_path / "submitted"
@@ -320,12 +320,12 @@ def test_gradebook_timestamps_are_the_submissions(tmp_path):
     (submitted / "bob" / "dlkit" / "exercise0.ipynb").write_text("{}")
     os.utime(submitted / "bob" / "dlkit" / "exercise0.ipynb", (1764547200, 1764547200))   # 2025-12-01 00:00 UTC
     stamps = {name: submission_time(submitted / name / "dlkit") for name in ("alice", "bob")}
-    assert stamps["alice"].isoformat() == "2026-11-30T14:59:30.500000"
-    assert stamps["bob"].isoformat() == "2025-12-01T00:00:00"
+    assert stamps["alice"].astimezone(timezone.utc).isoformat() == "2026-11-30T14:59:30.500000+00:00"
+    assert stamps["bob"].astimezone(timezone.utc).isoformat() == "2025-12-01T00:00:00+00:00"
     write_gradebook([result("alice", {"sign.basic": True, "one_hot.basic": True}),
                      result("bob", {"sign.basic": False, "one_hot.basic": True})], db, timestamps=stamps)
-    with Gradebook(db) as gb:
-        assert {n: gb.find_submission("dlkit", n).timestamp for n in stamps} == stamps
+    with Gradebook(db) as gb:     # nbgrader keeps naive UTC
+        assert {n: gb.find_submission("dlkit", n).timestamp.replace(tzinfo=timezone.utc) for n in stamps} == stamps
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="needs torch")

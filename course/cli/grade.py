@@ -63,15 +63,14 @@ def _lateness(submissions, due: str | None, rule: str):
                     parse_time(due) if due else None, LateRule.parse(rule))
 
 
-def _gradebook(results, url: str, assignment: str, submissions) -> None:
+def _gradebook(results, url: str, assignment: str, timestamps: dict) -> None:
     try:
-        from course.export.gradebook import submission_time, write_gradebook
+        from course.export.gradebook import write_gradebook
         import nbgrader  # noqa: F401  (checked here so the message names what to install)
     except ImportError as exc:
         raise click.ClickException(f"--gradebook needs nbgrader ({exc}); install it with "
                                    f"pip install 'dl-course-kit[instructor]'") from None
-    write_gradebook(results, url, assignment=assignment,
-                    timestamps={s.learner: submission_time(s.source) for s in submissions})
+    write_gradebook(results, url, assignment=assignment, timestamps=timestamps)
 
 
 def _cluster(scheduler: str | None, shared_fs: bool, jobs: int | None, exercises, progress,
@@ -230,7 +229,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         status = EXIT_BELOW_MAX if classroom.below_maximum(results) else status
     if gradebook_url:
         try:
-            _gradebook(results, gradebook_url, assignment or "dlkit", submissions)
+            _gradebook(results, gradebook_url, assignment or "dlkit", lateness.timestamps)
         except Exception as exc:  # the grades are stored; a gradebook problem must not hide the other exports
             click.echo(pick(tr(f"could not write the gradebook {gradebook_url}: {exc}",
                                f"成績簿 {gradebook_url} に書き込めませんでした: {exc}"), settings.lang), err=True)

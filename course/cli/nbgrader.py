@@ -88,7 +88,7 @@ def _submitted_beside(db_url: str) -> Path | None:
 
 def _timestamps(folder: Path, learners: list[str], assignment: str) -> dict:
     """learner -> when they submitted, for the learners with a folder under ``folder``."""
-    from course.export.gradebook import submission_time
+    from course.export.lateness import submission_time
 
     stamps = {}
     for learner in learners:

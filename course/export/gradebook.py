@@ -7,7 +7,8 @@ nbgrader's ``Grade.score`` keeps preferring it over the regraded ``auto_score``.
 
 The gradebook is never reshaped silently: results whose exercises, checks or points differ from an
 assignment the gradebook already has are refused (:class:`GradebookMismatch`) unless forced. Each
-submission's timestamp is the learner's (:func:`submission_time`), so nbgrader's late penalties apply.
+submission's timestamp is the learner's (:func:`course.export.lateness.submission_time`), so nbgrader's late
+penalties apply.
 """
 from __future__ import annotations
 
@@ -76,19 +77,6 @@ def mismatch(gb, assignment: str, layout: dict[str, dict[str, float]]) -> list[s
     return lines
 
 
-def submission_time(folder: Path) -> datetime | None:
-    """When the submission in ``folder`` was made, in UTC: nbgrader's ``timestamp.txt`` where present (as
-    nbgrader reads it), else the newest modification time of its files; None for a folder with no file."""
-    stamp = Path(folder) / "timestamp.txt"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip():
-        from nbgrader.utils import parse_utc
-
-        return parse_utc(stamp.read_text(encoding="utf-8").strip())
-    times = [p.stat().st_mtime for p in Path(folder).rglob("*") if p.is_file()
-             and not {"__pycache__", ".ipynb_checkpoints"} & set(p.parts)]
-    return datetime.fromtimestamp(max(times), timezone.utc).replace(tzinfo=None) if times else None
-
-
 def _check_names(layout: dict[str, dict[str, float]]) -> None:
     for exercise, checks in layout.items():
         seen: dict[str, str] = {}
@@ -120,8 +108,9 @@ def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: st
 
     ``db_url`` is an SQLAlchemy URL (``sqlite:///course/gradebook.db``); tables are created when absent.
     Scores go to ``Grade.auto_score``; ``manual_score`` and comments are left as they are. ``timestamps``
-    (learner id -> UTC time, from :func:`submission_time`) become the submissions' timestamps. Results whose
-    shape differs from the assignment already there raise :class:`GradebookMismatch`, unless ``force``.
+    (learner id -> time, from :func:`course.export.lateness.submission_time`) become the submissions'
+    timestamps. Results whose shape differs from the assignment already there raise
+    :class:`GradebookMismatch`, unless ``force``.
     """
     from nbgrader.api import Gradebook, Grade, MissingEntry, SubmittedNotebook
 
@@ -152,8 +141,8 @@ def write_gradebook(results: list[SubmissionResult], db_url: str, assignment: st
                 submission = gb.find_submission(assignment, result.submission)
             except MissingEntry:
                 submission = gb.add_submission(assignment, result.submission)
-            if (timestamps or {}).get(result.submission):
-                submission.timestamp = timestamps[result.submission]
+            if (timestamps or {}).get(result.submission):     # nbgrader keeps naive UTC times
+                submission.timestamp = timestamps[result.submission].astimezone(timezone.utc).replace(tzinfo=None)
             for exercise in result.exercises:
                 try:
                     notebook = gb.find_submission_notebook(exercise.id, assignment, result.submission)
