@@ -22,7 +22,7 @@ from rich.cells import cell_len
 
 from course import paths, registry
 from course.grading.run import grade_exercise
-from course.planted import make_submission, planted
+from course.planted import make_submission, planted, unique_ids
 from course.render.text import exercise_lines, render
 from course.render.wrap import is_table_row
 
@@ -36,8 +36,10 @@ ENGLISH_LABELS = ("wrong values", "max abs error", "relative error", "expected:"
 
 
 def _cases():
-    for p in planted():
-        yield p.exercise, f"planted-{p.code}", p
+    mistakes = planted()
+    # A code planted more than once (two ways to make one mistake) gets a case per plant: -2, -3, ...
+    for p, pid in zip(mistakes, unique_ids(mistakes)):
+        yield p.exercise, f"planted-{pid.removeprefix(p.exercise + '-')}", p
     for ex in registry.exercises():
         if paths.graders_dir(ex.id).is_dir():
             yield ex.id, "stubs", None
