@@ -134,5 +134,6 @@ def test_minimise(learner):
         if not f < 0.05:
             raise CheckFailure(tr(f"{name}(lr={lr}) did not get close to the minimum of x²/20 + y² in 60 steps",
                                   f"{name}(lr={lr}) が 60 ステップで x²/20 + y² の最小値に近づきません"),
-                               call=f"{name}(lr={lr}).update(params, grads) ×60 from (x, y) = (-7, 2)",
+                               call=tr(f"{name}(lr={lr}).update(params, grads) ×60 from (x, y) = (-7, 2)",
+                                       f"(x, y) = (-7, 2) から {name}(lr={lr}).update(params, grads) ×60"),
                                expected="f(x, y) < 0.05", got=f"(x, y) = ({x:.4g}, {y:.4g}), f = {f:.4g}")

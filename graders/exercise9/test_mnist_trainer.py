@@ -149,7 +149,8 @@ def test_evaluate_short_last_batch(learner, expected, device):
     start = next(s for s in range(0, 750, 10) if abs(hits[s + 200:s + 250].double().mean().item()
                                                       - hits[s:s + 200].double().mean().item()) > 0.03)
     images, labels, hits = images_all[start:start + 250], labels_all[start:start + 250], hits[start:start + 250]
-    call = f"evaluate(model, loader, device)  # MLP(hidden=32), 250 test digits from #{start}, batch_size=100"
+    call = tr(f"evaluate(model, loader, device)  # MLP(hidden=32), 250 test digits from #{start}, batch_size=100",
+              f"evaluate(model, loader, device)  # MLP(hidden=32)、#{start} からのテスト画像 250 枚、batch_size=100")
     grad_mode = learner.call("record_grad_mode", model, ref=True)
     with recognise_errors(call, *DEVICE_CODES):
         got = learner.module("mnist_trainer").evaluate(model, learner_loader(learner, images, labels, 100), device)

@@ -24,8 +24,9 @@ def test_grad_initial(learner):
     if before != [0.0, 0.0, 0.0] or after != [1.0, -2.0, 2.0]:
         raise CheckFailure(tr("wrong grad before or after backward", "backward の前後の grad が違います"),
                            call="a, b = Value(2.0), Value(-3.0); out = a * b + a; out.backward()",
-                           expected="before [0.0, 0.0, 0.0] (a, b, out); after [1.0, -2.0, 2.0] (out, a, b)",
-                           got=f"before {before}; after {after}")
+                           expected=tr("before [0.0, 0.0, 0.0] (a, b, out); after [1.0, -2.0, 2.0] (out, a, b)",
+                                       "前 [0.0, 0.0, 0.0] (a, b, out)、後 [1.0, -2.0, 2.0] (out, a, b)"),
+                           got=tr(f"before {before}; after {after}", f"前 {before}、後 {after}"))
 
 
 @check("value.deep_chain", 1, hidden=True, ja=f"Value: 深さ {CHAIN_DEPTH} の鎖",
