@@ -172,12 +172,12 @@ class GradingPlugin:
             self.timeouts.append(exc.kind)
             text = tr(f"your code used {exc.seconds:g} s of CPU time without finishing ({exc.during}); "
                       f"an endless loop?",
-                      f"CPU 時間を {exc.seconds:g} 秒使っても終わりませんでした ({exc.during})。"
+                      f"CPU 時間を {exc.seconds:g} 秒使っても終わりませんでした ({_during_ja(exc.during)})。"
                       f"無限ループになっていませんか?") if exc.kind == "cpu" else tr(
                 f"your code did not answer within {exc.wall:g} s although it computed for only {exc.cpu:.1f} s "
                 f"({exc.during}): does it wait (sleep, input)?",
                 f"{exc.wall:g} 秒待っても応答がありませんでした (計算したのは {exc.cpu:.1f} 秒だけです、"
-                f"{exc.during})。sleep や input で待っていませんか?")
+                f"{_during_ja(exc.during)})。sleep や input で待っていませんか?")
             return "timeout", pick(text, lang) + _printed(exc.output, lang), "timeout"
         if isinstance(exc, ExerciseBudgetSpent):
             return "timeout", pick(tr("not run: the exercise's time budget was used up by earlier checks",
@@ -224,16 +224,29 @@ def _error_diagnosis(exc: LearnerError) -> str | None:
     return None
 
 
+# What the learner's process was doing (course.sandbox.remote's words) in Japanese: exact phrases first.
+DURING_JA = (("setting up the check", "チェックの準備"), ("start-up", "起動"), ("calling ", "{} の呼び出し"),
+             ("reading ", "{} の読み出し"), ("setting ", "{} への代入"), ("operator ", "演算子 {}"))
+
+
+def _during_ja(during: str) -> str:
+    """``calling softmax`` as ``softmax の呼び出し``; what the table does not know stays as it is (code)."""
+    for en, ja in DURING_JA:
+        if during.startswith(en):
+            return ja.format(during[len(en):])
+    return during
+
+
 def _crash_text(exc: LearnerCrash, lang: str) -> str:
     code = exc.returncode
     if code is not None and code >= 0:
         cause = tr(f"exited with status {code} during {exc.during}: does your code call sys.exit(), exit() "
-                   f"or os._exit()?", f"{exc.during} の途中でプロセスが終了しました (終了コード {code})。"
+                   f"or os._exit()?", f"{_during_ja(exc.during)} の途中でプロセスが終了しました (終了コード {code})。"
                    f"sys.exit() や os._exit() を呼んでいませんか?")
     else:
         cause = tr(f"the process running your code was killed (signal {-code if code else '?'}) during "
                    f"{exc.during}: a crash, or over the memory limit?",
-                   f"{exc.during} の途中でプロセスが強制終了されました (シグナル {-code if code else '?'})。"
+                   f"{_during_ja(exc.during)} の途中でプロセスが強制終了されました (シグナル {-code if code else '?'})。"
                    f"クラッシュかメモリ上限超過の可能性があります")
     return pick(cause, lang) + _printed(exc.output, lang)
 
