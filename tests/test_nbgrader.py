@@ -242,6 +242,10 @@ def test_notebook_reader_takes_the_module_cells_only(tmp_path):
     nb.cells.remove(decoy)
     assert notebooks.read_cells(nb.cells, ex0).missing == ("basics",)
     assert "にモジュール basics のセルがありません" in notebooks.read_cells(nb.cells, ex0).notes("ja")[1]
+    from course.release.notebooks import notebook     # a Colab notebook of `course release`: by first lines
+    colab = notebook(ex0, Path(__file__).parents[1] / "solutions", "wheel")
+    solution = (Path(__file__).parents[1] / "solutions" / "exercise0" / "basics.py").read_text()
+    assert notebooks.read_cells(colab["cells"], ex0) == notebooks.NotebookWork("exercise0", {"basics": solution})
     (tmp_path / "exercise0.ipynb").write_text("{not json")
     notes = notebooks.read_submission(tmp_path, tmp_path / "out")
     assert "is not a readable notebook" in notes[0] and not (tmp_path / "out" / "exercise0").exists()

@@ -8,7 +8,9 @@ the assignment is reported. ``course grade`` and the kit's nbgrader autograde st
 so they grade exactly the same modules.
 
 Where a grade id occurs twice, the last cell keeps it, as nbgrader's own ``DeduplicateIds`` decides at
-autograde; the others count as added cells.
+autograde; the others count as added cells. A notebook without nbgrader's cell ids (the Colab notebooks of
+``course release``, whose module cells start ``%%writefile exercises/exerciseN/module.py``) is read by those
+first lines, the last such cell of a module winning, and has no cells to report.
 """
 from __future__ import annotations
 
@@ -80,10 +82,25 @@ def _assignment_ids(exercise_id: str) -> frozenset[str]:
     return frozenset(layout.assignment_ids(exercise, [c.id for c in catalog.checks(exercise_id)]))
 
 
+def _by_first_line(cells: list[dict], exercise: registry.Exercise) -> NotebookWork:
+    from course.release.notebooks import module_cell_source
+
+    headers = {h: m for m in exercise.modules
+               for h in (layout.module_header(exercise.id, m), module_cell_source(exercise.id, m, "").strip())}
+    modules = {}
+    for cell in cells:
+        first, _, rest = _text(cell.get("source")).partition("\n")
+        if first.strip() in headers:
+            modules[headers[first.strip()]] = rest
+    return NotebookWork(exercise.id, modules, missing=tuple(m for m in exercise.modules if m not in modules))
+
+
 def read_cells(cells: list[dict], exercise: registry.Exercise) -> NotebookWork:
     """The graded modules of ``exercise`` in a notebook's ``cells``, and the cells that are not in the assignment."""
     wanted = {layout.module_id(exercise.id, m): m for m in exercise.modules}
     known = _assignment_ids(exercise.id)
+    if not any(_grade_id(c) in known for c in cells):
+        return _by_first_line(cells, exercise)
     last = {_grade_id(c): i for i, c in enumerate(cells) if _grade_id(c) in known}
     modules, added = {}, []
     for i, cell in enumerate(cells):
