@@ -10,7 +10,7 @@ from course.checks import CheckFailure, expect_close, tr
 from course.checks.compare import compare, fmt, fmt_pair
 from course.render import terminal
 from course.render.text import check_text, exercise_lines, render
-from course.render.wrap import is_table_row, wrap
+from course.render.wrap import is_table_row, unbreakable, wrap
 from course.result import CheckResult, ExerciseResult
 
 ARRAY_LINE = "     expected: [9.9995e-01, 4.5398e-05, 2.0611e-09, 9.9995e-01, 4.5398e-05, 2.0611e-09, 1.0e+00]"
@@ -95,3 +95,8 @@ def test_terminal_prints_what_the_plain_renderer_writes():
     out = io.StringIO()
     terminal.exercise_detail(Console(file=out, width=50, color_system=None), result, "en", public_only=True)
     assert out.getvalue().rstrip("\n") == render(exercise_lines(result, "en", public_only=True), 50)
+
+
+def test_an_unbreakable_heading_part_moves_whole():
+    lines = wrap("exercise8 — PyTorch のテンソル・自動微分・学習ループ  " + unbreakable("(全チェック)"), 56)
+    assert lines == ["exercise8 — PyTorch のテンソル・自動微分・学習ループ", "  (全チェック)"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from course import registry
 from course.i18n import LABELS, pick, tr
-from course.render.wrap import wrap_spans
+from course.render.wrap import GLUE, printed, unbreakable, wrap_spans
 from course.result import CheckResult, ExerciseResult
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skipped": "–"}
@@ -22,8 +22,6 @@ DETAIL_INDENT = 5
 HEADER_HANG = 3
 # Widths used where there is no terminal to ask: notebook cells and exported feedback.
 PLAIN_WIDTH = 100
-# A space that never breaks a line (between a check's id and its points); printed as a plain space.
-GLUE = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ def exercise_lines(result: ExerciseResult, lang: str, *, public_only: bool) -> l
     """One exercise in detail: a heading, every check (explained when it did not pass), the score."""
     ex = registry.get(result.id)
     kind = tr("public checks", "公開チェック") if public_only else tr("all checks", "全チェック")
-    lines = [line((ex.id, "bold"), f" — {pick(ex.title, lang)}  ", (f"({pick(kind, lang)})", "dim"))]
+    lines = [line((ex.id, "bold"), f" — {pick(ex.title, lang)}  ", (unbreakable(f"({pick(kind, lang)})"), "dim"))]
     for check in result.checks:
         lines += check_lines(check, lang)
     lines.append(score_line(result, lang))
@@ -127,7 +125,7 @@ def physical(lines: list[Line], width: int | None) -> list[list[tuple[str, str]]
             for a, b, style in bounds:
                 lo, hi = max(a, start), min(b, end)
                 if lo < hi:
-                    row.append((text[lo:hi].replace(GLUE, " "), style))
+                    row.append((printed(text[lo:hi]), style))
             out.append(row)
     return out
 

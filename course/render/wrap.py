@@ -14,6 +14,9 @@ import unicodedata
 
 from rich.cells import cell_len
 
+# Marks a text's author puts where a line must not break: a space that does not break (printed as a space)
+# and a joiner of zero width between characters (printed as nothing).
+GLUE, JOIN = "\u00a0", "\u2060"
 # Japanese line-breaking rules (kinsoku): no line starts with these, none ends with the openers.
 NO_LINE_START = set("、。，．・：；？！ゃゅょっァィゥェォャュョッー…‥）」』】〕〉》”’)]},.:;!?%")
 NO_LINE_END = set("（「『【〔〈《“‘([{")
@@ -37,7 +40,7 @@ def _wide(ch: str) -> bool:
 
 def _may_break(before: str, after: str) -> bool:
     """Whether a line may end between the characters ``before`` and ``after`` (no space between them)."""
-    if after in NO_LINE_START or before in NO_LINE_END:
+    if after in NO_LINE_START or before in NO_LINE_END or JOIN in (before, after):
         return False
     return _wide(before) or _wide(after)
 
@@ -62,6 +65,16 @@ def break_points(line: str, start: int = 0) -> list[tuple[int, int]]:
             points.append((i, i))
         i += 1
     return points
+
+
+def unbreakable(text: str) -> str:
+    """``text`` marked so that no line breaks inside it (a heading's "(全チェック)")."""
+    return JOIN.join(text.replace(" ", GLUE))
+
+
+def printed(text: str) -> str:
+    """``text`` as it is printed: the marks that kept it from breaking removed."""
+    return text.replace(GLUE, " ").replace(JOIN, "")
 
 
 def _prefix(line: str, width: int, hang: int | None) -> tuple[str, str]:
@@ -111,4 +124,4 @@ def wrap_spans(line: str, width: int | None, hang: int | None = None) -> list[tu
 
 def wrap(line: str, width: int | None, hang: int | None = None) -> list[str]:
     """``line`` wrapped at ``width`` cells (see the module's rules and :func:`wrap_spans`)."""
-    return [indent + line[a:b] for a, b, indent in wrap_spans(line, width, hang)]
+    return [indent + printed(line[a:b]) for a, b, indent in wrap_spans(line, width, hang)]
