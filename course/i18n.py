@@ -35,6 +35,19 @@ def default_lang() -> str:
     return "en"
 
 
+# What checks call the values they compare, in Japanese (``expect_close(what=...)``); other names are code.
+VALUE_NAMES_JA = {"loss": "損失", "the loss": "損失", "mean loss": "損失の平均", "accuracy": "正解率",
+                  "the accuracy": "正解率", "forward": "forward の出力"}
+
+
+def value_name(what) -> dict:
+    """The name of a compared value in both languages: a ``tr`` pair as it is, a known word translated, code
+    (``w``, ``history['loss']``) the same in both."""
+    if is_text(what):
+        return what
+    return tr(what, VALUE_NAMES_JA.get(what, what))
+
+
 # Labels used by the renderers and the failure messages.
 LABELS = {
     "call": tr("call", "呼び出し"),

@@ -20,7 +20,7 @@ import pytest
 
 from course.checks.compare import ATOL, RTOL, Comparison, compare, constant_ratio, describe, fmt, fmt_pair
 from course.checks.diagnose import Finding, sizes_of, structural, wrong_type
-from course.i18n import LABELS, is_text, pick, tr
+from course.i18n import LABELS, is_text, pick, tr, value_name
 
 __all__ = ["check", "Finding", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare", "constant_ratio",
            "describe", "fmt", "tr", "RTOL", "ATOL", "Comparison"]
@@ -142,8 +142,9 @@ def expect_close(got, expected, *, call: str = "", inputs: dict | None = None, r
     cmp = compare(arr, expected, rtol=rtol, atol=atol)
     if cmp.close:
         return
-    label = f"{what}: " if what else ""
-    raise CheckFailure(tr(f"{label}wrong values", f"{label}値が違います"), call=call, inputs=inputs,
+    label = value_name(what) if what else tr("", "")
+    raise CheckFailure(tr(f"{label['en']}: wrong values" if what else "wrong values",
+                          f"{label['ja']}: 値が違います" if what else "値が違います"), call=call, inputs=inputs,
                        expected=expected, got=arr, error=cmp.summary(), atol=atol,
                        diagnosis=(diagnose(arr) if diagnose else None) or (structure and structural(
                            arr, expected, sizes=sizes_of(inputs) if sizes is None else sizes)) or None,

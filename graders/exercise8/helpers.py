@@ -176,7 +176,8 @@ def expect_train_step(learner, expected, spec, problem, optimizer, options, loss
         if type(got) is not float:
             raise CheckFailure(tr("the loss must be returned as a Python float", "損失は Python の float で返します"),
                                call=call, got=repr(got)[:200])
-        expect_close(got, want["losses"][step], call=call, what=f"loss of step {step + 1}", rtol=1e-5, atol=1e-7)
+        expect_close(got, want["losses"][step], call=call, rtol=1e-5, atol=1e-7,
+                     what=tr(f"loss of step {step + 1}", f"ステップ {step + 1} の損失"))
     params = {k: v.detach().clone() for k, v in model_l.state_dict().items()}
     if not _state_close(params, want["state"]):
         raise CheckFailure(tr("the parameters after the update differ from the reference",

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from course.checks import CheckFailure, tr
+from course.i18n import value_name
 from course.data import load_mnist, tensor_loader, to_tensors
 
 SOFTMAX_FLOOR = 1.4611   # -ln(e / (e + 9)): cross_entropy of softmax outputs for 10 classes never goes below
@@ -156,13 +157,9 @@ def states_close(a, b, rtol=1e-4, atol=1e-6):
     return a.keys() == b.keys() and all(torch.allclose(a[k], b[k], rtol=rtol, atol=atol) for k in a)
 
 
-# What the checks call the values they read, in each language (other names, such as history['loss'], are code).
-VALUE_NAMES = {"the loss": tr("the loss", "損失"), "the accuracy": tr("the accuracy", "正解率")}
-
-
 def expect_number(value, call, what, code):
     """Fail with ``code`` when ``value`` is a tensor, and without one when it is not a Python number."""
-    name = VALUE_NAMES.get(what, tr(what, what))
+    name = value_name(what)
     if isinstance(value, torch.Tensor):
         raise CheckFailure(tr(f"{name['en']} must be a Python number (.item()), not a tensor",
                               f"{name['ja']} はテンソルではなく Python の数 (.item()) で返します"),

@@ -101,8 +101,10 @@ def test_train_one_epoch(learner, expected, device):
         model.ref.get_parameter.ref(name).grad = torch.full_like(value, EPOCH_STALE)
     model.to(device)     # the contract's callers move the model; train_one_epoch moves only the batches
     opt = learner.module("torch").optim.SGD(model.ref.parameters(), lr=0.1)
-    call = ("train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.1), device)  "
-            "# MLP(hidden=32), 3 batches of 50")
+    call = tr("train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.1), device)  "
+              "# MLP(hidden=32), 3 batches of 50",
+              "train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.1), device)  "
+              "# MLP(hidden=32)、50 枚のバッチ 3 個")
     images, labels = torch.cat([b[0] for b in EPOCH_BATCHES]), torch.cat([b[1] for b in EPOCH_BATCHES])
     with recognise_errors(call, *TRAINER_CODES):
         loss = learner.module("mnist_trainer").train_one_epoch(model, learner_loader(learner, images, labels, 50),
@@ -216,7 +218,8 @@ def test_fit_history(learner, device):
     if not history["loss"][1] < history["loss"][0]:
         raise CheckFailure(tr("the loss did not go down", "損失が下がっていません"), call=call, got=history["loss"])
     here = accuracy_here(state_of(model), xt, tt)
-    expect_close(history["accuracy"][-1], here, call=call, what="history['accuracy'][-1] vs the model's accuracy",
+    expect_close(history["accuracy"][-1], here, call=call, what=tr("history['accuracy'][-1] vs the model's accuracy",
+                                                                   "history['accuracy'][-1] とモデルの正解率"),
                  rtol=0, atol=0.005)
     if here < LEARNED:
         raise CheckFailure(tr(f"the trained model is not accurate on the labels fit was given (chance is 0.1): "

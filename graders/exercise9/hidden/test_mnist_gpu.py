@@ -20,7 +20,8 @@ def test_fit_on_cuda(learner, reference, device):
     """fit(device='cuda') keeps the model on the GPU and reaches 90 % held-out accuracy, as the reference does"""
     train, test = relabelled_mnist(grading_rng())     # drawn now: no weights prepared for it
     model = learner_mlp(learner)
-    call = "fit(model, train_loader, test_loader, epochs=5, device='cuda')  # bundled MNIST, relabelled"
+    call = tr("fit(model, train_loader, test_loader, epochs=5, device='cuda')  # bundled MNIST, relabelled",
+              "fit(model, train_loader, test_loader, epochs=5, device='cuda')  # 同梱の MNIST、ラベルを付け替え")
     with recognise_errors(call, *TRAINER_CODES):
         learner.module("mnist_trainer").fit(model, learner_loader(learner, *train, 100, True),
                                             learner_loader(learner, *test, 500), epochs=5, device=device)

@@ -16,7 +16,8 @@ def test_fit_accuracy(learner, device):
     # Relabelled now, so weights trained beforehand on the bundled digits score at chance.
     train, test = relabelled_mnist(grading_rng())
     model = learner_mlp(learner)
-    call = "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST, relabelled"
+    call = tr("fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # bundled MNIST, relabelled",
+              "fit(model, train_loader, test_loader, epochs=5, lr=1e-3, device=device)  # 同梱の MNIST、ラベルを付け替え")
     with recognise_errors(call, *TRAINER_CODES):
         history = learner.module("mnist_trainer").fit(model, learner_loader(learner, *train, 100, True),
                                                       learner_loader(learner, *test, 500), epochs=5, lr=1e-3,
