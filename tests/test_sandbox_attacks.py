@@ -344,3 +344,36 @@ def test_uid_isolation_cannot_give_its_output_file_a_name(tmp_path, uid_isolatio
     if exists:
         os.unlink(target)
     assert result != 0 and not exists
+
+
+# -- what comes back as feedback -------------------------------------------------------------------------
+
+def test_learner_text_in_messages_is_escaped_in_the_report_and_feedback_pages(tmp_path):
+    """Exception messages, printed output, returned strings and the learner's source lines all reach the
+    instructor's report and the feedback pages: none of them may come out as live HTML."""
+    import subprocess
+    import sys
+    folder = tmp_path / "class" / "mallory" / "exercises" / "exercise0"
+    folder.mkdir(parents=True)
+    (folder / "basics.py").write_text(textwrap.dedent("""
+        print("<script>alert('printed')</script>")
+        class E(Exception):
+            pass
+        def sign(x): raise E("<script>alert('raised')</script><img src=x onerror=alert(1)>")
+        def tentimes(n): return ["<script>alert('listed')</script>"]
+        def normalize_rows(a): return a
+        def one_hot(labels, n): return "<b onmouseover=alert(1)>returned</b>"
+        """))
+    course = [sys.executable, "-m", "course"]
+    env = {**os.environ, "COLUMNS": "200"}
+    subprocess.run(course + ["grade", str(tmp_path / "class"), "--exercise", "exercise0", "--no-store", "--json",
+                             str(tmp_path / "results.json")], check=True, capture_output=True, env=env, timeout=300)
+    subprocess.run(course + ["report", str(tmp_path / "results.json"), "-o", str(tmp_path / "report.html"),
+                             "--feedback", str(tmp_path / "feedback")], check=True, capture_output=True, env=env,
+                   timeout=300)
+    pages = [tmp_path / "report.html", *sorted((tmp_path / "feedback").glob("*.html"))]
+    assert len(pages) == 2
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "alert(&#x27;raised&#x27;)" in text or "alert('raised')" in text   # the message is shown...
+    for live in ("<script>alert", "<img src=x", "<b onmouseover"):
+        assert live not in text                                               # ...but never as markup
