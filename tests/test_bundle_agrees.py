@@ -70,5 +70,7 @@ def test_bundle_and_kit_agree_on_planted_mistake(index, submissions, bundle_resu
     there = bundle_results[index]
     assert there["exit"] == (0 if kit.passed else 1)
     assert verdicts(there["checks"]) == verdicts(kit_checks)
-    # Nothing in the bundle is undecided: every public check has its expected values there.
+    # Nothing in the bundle is undecided (every public check has its expected values there), and neither side
+    # agrees by failing to load its graders.
     assert not [c["id"] for c in there["checks"] if c["diagnosis"] == "cannot-decide"]
+    assert not [c["id"] for c in there["checks"] + kit_checks if c["id"].startswith("grader.")]
