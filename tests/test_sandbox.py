@@ -643,3 +643,112 @@ def test_uid_isolation_leaves_nothing_running_or_written(tmp_path, uid_isolation
             return False
         return f"Uid:\t{uid}\t" in status and "State:\tZ" not in status   # a zombie runs nothing
     assert [p for p in os.listdir("/proc") if p.isdigit() and alive(p)] == []
+
+
+# -- replies shaped by hand on the channel (learner code can always find its write end in /proc/self/fd) ------
+
+FORGE = """
+import os, pickle, struct
+def _forge_raw(payload):
+    for fd in range(3, 20):
+        try:
+            os.write(fd, struct.pack(">Q", len(payload)) + payload)
+        except OSError:
+            pass
+"""
+
+
+def test_a_forged_error_report_cannot_shrink_the_maximum(tmp_path):
+    """A forged `err` frame shaped to break the mapping of outcomes used to stop pytest: the later checks, hidden
+    ones included, vanished from the result, and wrong code scored 1/1."""
+    forged = SOLUTION + FORGE + textwrap.dedent("""
+        def tentimes(numlist):
+            _forge_raw(pickle.dumps(("err", {"type": "X", "message": "m", "frames": [0], "chain": ["X"]})))
+            import time; time.sleep(30)
+        """)
+    result = grade_exercise(submission(tmp_path, forged), EX0)
+    full = grade_exercise(paths.kit_root() / "solutions", EX0)
+    assert result.max_score == full.max_score
+    assert {c.id for c in result.checks} == {c.id for c in full.checks}
+    assert statuses(result)["tentimes.basic"] == "error"
+
+
+def test_a_reply_that_is_costly_to_hash_is_refused(tmp_path):
+    """A dict key built from 48 nested shared references costs 2^48 steps to hash while unpickling; keys other
+    than str and int never load, and a raw tuple is not wire data."""
+    import time
+    bomb = b"\x80\x02X\x02\x00\x00\x00ok}K\x00\x85" + b"2\x86" * 48 + b"K\x01s\x86."
+    session = _session(tmp_path, FORGE + f"""
+def hash_bomb():
+    _forge_raw({bomb!r})
+    import time; time.sleep(30)
+def raw_tuple():
+    _forge_raw(pickle.dumps(("ok", (1, [2, 3]))))
+    import time; time.sleep(30)
+""")
+    try:
+        for attack in ("hash_bomb", "raw_tuple"):
+            started = time.monotonic()
+            with pytest.raises(LearnerCrash):
+                getattr(session.module("probe"), attack)()
+            assert time.monotonic() - started < 10
+    finally:
+        session.close()
+
+
+def test_learner_processes_end_with_a_killed_grader(tmp_path):
+    """SIGKILL of the verdict process (a CI cancel, the OOM killer) ends its learner processes too: the death
+    signal is set again after every change of uid, which clears it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    folder = _folder(tmp_path, "def pid():\n    return 0\n")
+    code = ("import sys, time; from pathlib import Path; from course.sandbox.remote import LearnerSession; "
+            "s = LearnerSession(Path(sys.argv[1])); s.module('probe').pid(); "
+            "print(s.process.learner_pid, flush=True); time.sleep(60)")
+    grader = subprocess.Popen([sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, text=True,
+                              cwd=paths.kit_root())
+    learner = int(grader.stdout.readline())
+    assert Path(f"/proc/{learner}").exists()
+    grader.send_signal(signal.SIGKILL)
+    grader.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{learner}/status").exists() and \
+            "State:\tZ" not in Path(f"/proc/{learner}/status").read_text():
+        time.sleep(0.1)
+    alive = Path(f"/proc/{learner}/status").exists() and "State:\tZ" not in Path(f"/proc/{learner}/status").read_text()
+    assert not alive
+
+
+@namespaces_only
+def test_sysv_shared_memory_is_the_learner_process_own(tmp_path):
+    """Shared memory segments are not counted by RLIMIT_DATA and outlive their creator: each learner process
+    has an IPC namespace of its own, gone with it."""
+    before = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    session = _session(tmp_path, """
+        import ctypes
+        def segment():
+            libc = ctypes.CDLL(None, use_errno=True)
+            return libc.shmget(0x5eed, 1 << 20, 0o1000 | 0o666) >= 0    # IPC_CREAT
+        """)
+    try:
+        assert session.module("probe").segment() is True
+        assert Path("/proc/sysvipc/shm").read_text().splitlines()[1:] == before
+    finally:
+        session.close()
+
+
+def test_a_submission_nested_past_the_path_limit_is_refused_not_a_crash(tmp_path):
+    from course.sandbox import snapshot
+    folder = tmp_path / "exercise0"
+    deep = folder
+    deep.mkdir()
+    os.chdir(deep)
+    try:
+        for _ in range(300):
+            os.mkdir("d" * 16)
+            os.chdir("d" * 16)
+    finally:
+        os.chdir(tmp_path)
+    assert snapshot.read_folder(folder).refused

@@ -12,7 +12,9 @@
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,8 +45,18 @@ def submission_time(folder: Path) -> datetime | None:
     stamp = folder / "timestamp.txt"
     if stamp.is_file():
         return parse_time(stamp.read_text(encoding="utf-8"))
-    times = [p.lstat().st_mtime for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
-             and "__pycache__" not in p.parts]
+    times = []
+    # os.walk follows no link and skips what cannot be read (a submission nested past the system's path length
+    # must not stop the class from being graded).
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(parent, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                times.append(st.st_mtime)
     return datetime.fromtimestamp(max(times), timezone.utc) if times else None
 
 

@@ -46,6 +46,7 @@ class GradingPlugin:
         self.hidden_not_run = 0
         self.collect_errors: list[str] = []
         self.timeouts: list[str] = []     # the kind ("cpu" or "wall") of each check that timed out
+        self.collected: list = []         # the checks pytest will run, to account for every one of them
         self.started = time.monotonic()
 
     # -- fixtures -------------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class GradingPlugin:
         keep.sort(key=lambda it: bool(it.get_closest_marker("check") and
                                        it.get_closest_marker("check").kwargs.get("hidden")))
         items[:] = keep
+        self.collected = list(keep)
 
     def pytest_runtest_setup(self, item):
         mark = item.get_closest_marker("check")
@@ -119,7 +121,27 @@ class GradingPlugin:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.results.append(self.to_result(item, call, report))
+            try:
+                self.results.append(self.to_result(item, call, report))
+            except Exception as exc:   # whatever came back, the check keeps its points in the maximum
+                self.results.append(self.unexplained(item, exc))
+
+    def unexplained(self, item, exc) -> CheckResult:
+        """An ``error`` result for a check whose outcome could not be turned into a result (a bug, or a reply
+        shaped to break the mapping): its points still count in the maximum, and it earns none."""
+        kw = (item.get_closest_marker("check").kwargs if item.get_closest_marker("check") else {})
+        return CheckResult(id=kw.get("id", item.name), status="error", score=0.0, max_score=kw.get("points", 0.0),
+                           visibility="hidden" if kw.get("hidden") else "public", diagnosis=None,
+                           message=pick(tr(f"this check could not be completed: {type(exc).__name__}",
+                                           f"このチェックを完了できませんでした: {type(exc).__name__}"), self.lang))
+
+    def missing_results(self) -> list[CheckResult]:
+        """An ``error`` result for each collected check that recorded none (pytest stopped early): the
+        maximum never shrinks, whatever ended the run."""
+        done = {r.id for r in self.results}
+        lost = RuntimeError("the grading run ended before this check")
+        return [self.unexplained(item, lost) for item in self.collected
+                if (item.get_closest_marker("check").kwargs.get("id", item.name)) not in done]
 
     # -- mapping outcomes to results ------------------------------------------------------------------
     def to_result(self, item, call, report) -> CheckResult:

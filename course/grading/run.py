@@ -63,7 +63,7 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
     if retry_timeouts and plugin.timeouts and ("wall" in plugin.timeouts or overloaded()):
         return grade_exercise(exercises_dir, exercise, public_only=public_only, limits=limits, lang=lang,
                               device=device, hide=hide, retry_timeouts=False)
-    checks = plugin.results
+    checks = plugin.results + plugin.missing_results()
     for i, error in enumerate(plugin.collect_errors):
         checks.append(CheckResult(id=f"grader.collect{i}", status="error", score=0.0, max_score=0.0,
                                   message=f"grader could not be loaded (a bug in the kit, not your code): {error}"))
@@ -83,9 +83,10 @@ def ungradable(folder: Path, lang: str) -> str | None:
         return pick(tr(f"not graded: {exc}", f"採点しません: {name}/ が大きすぎます ({exc})"), lang)
     if refused:
         listed = ", ".join(refused[:5]) + (" …" if len(refused) > 5 else "")
-        return pick(tr(f"not graded: the submission holds symbolic links or special files, which are never "
-                       f"followed: {listed}. Submit the files themselves.",
-                       f"採点しません: 提出物にシンボリックリンクか特殊なファイルがあります (リンク先は読みません): "
+        return pick(tr(f"not graded: the submission holds symbolic links, special or unreadable files (a link is "
+                       f"never followed): {listed}. Submit the files themselves.",
+                       f"採点しません: 提出物にシンボリックリンクか特殊なファイル、読めないファイルがあります "
+                       f"(リンク先は読みません): "
                        f"{listed}。ファイルそのものを提出してください。"), lang)
     return None
 

@@ -22,6 +22,7 @@ MAX_FRAME = 512 * 1024 * 1024  # a bigger reply is a runaway, not an answer
 _ND, _NPSCALAR, _TORCH, _HANDLE, _TUPLE = "\0nd", "\0np", "\0torch", "\0handle", "\0tuple"
 _ELLIPSIS, _SLICE = "\0ellipsis", "\0slice"  # index keys: `arr[...] = W`, `arr[1:3]`
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
+_TAGS = (_ND, _NPSCALAR, _TORCH, _HANDLE, _TUPLE, _ELLIPSIS, _SLICE)
 
 
 class Handle:
@@ -33,11 +34,47 @@ class Handle:
         self.id, self.type_name, self.text = id, type_name, text
 
 
-class _SafeUnpickler(pickle.Unpickler):
+_KEY_TYPES = (str, int)
+
+
+def _refuse_keys(keys) -> None:
+    if any(type(k) not in _KEY_TYPES for k in keys):
+        raise pickle.UnpicklingError("a dict key that is not a str or an int")
+
+
+class _SafeUnpickler(pickle._Unpickler):
+    """Loads plain data only: no class or function by name, and no set, frozenset or dict key other than a str
+    or an int. Hashing is where shared references cost exponential time (a tuple key built from 48 nested
+    references to one tuple takes 2^48 steps to hash), so nothing is hashed but plain scalars. The pure-Python
+    unpickler, because its steps can be checked one by one (arrays cross as one bytes object each)."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+
     def find_class(self, module, name):
         if (module, name) == ("builtins", "complex"):
             return complex
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the other process")
+
+    def load_setitem(self):
+        _refuse_keys([self.stack[-2]])
+        super().load_setitem()
+
+    def load_setitems(self):   # the items since the mark are the current stack
+        _refuse_keys(self.stack[0::2])
+        super().load_setitems()
+
+    def load_dict(self):
+        _refuse_keys(self.stack[0::2])
+        super().load_dict()
+
+    def load_set(self):
+        raise pickle.UnpicklingError("sets do not cross the channel")
+
+    dispatch[pickle.SETITEM[0]] = load_setitem
+    dispatch[pickle.SETITEMS[0]] = load_setitems
+    dispatch[pickle.DICT[0]] = load_dict
+    for _opcode in (pickle.EMPTY_SET, pickle.ADDITEMS, pickle.FROZENSET):
+        dispatch[_opcode[0]] = load_set
 
 
 def _torch():
@@ -101,7 +138,8 @@ class TensorData:
 
 
 class TooComplex(ValueError):
-    """A reply whose decoding would cost far more than its size: built from shared references to expand."""
+    """A reply that is not plain wire data, or whose decoding would cost far more than its size (built from
+    shared references to expand)."""
 
 
 class Budget:
@@ -129,14 +167,17 @@ def from_wire(data, resolve_handle, budget: Budget | None = None):
 
     if budget is not None:
         budget.spend(1)
-    if isinstance(data, list):
+    if type(data) is list:
         return [walk(x) for x in data]
-    if isinstance(data, dict):
+    if type(data) is dict:
         return {k: walk(v) for k, v in data.items()}
-    if not isinstance(data, tuple) or not data or not isinstance(data[0], str):
+    if type(data) in _PLAIN:
         if budget is not None and isinstance(data, (str, bytes)):
             budget.spend(len(data))
         return data
+    if type(data) is not tuple or not data or data[0] not in _TAGS:
+        # to_wire writes nothing else; anything else was shaped by hand on the channel
+        raise TooComplex(f"a value that is not in the wire format ({type(data).__name__})")
     tag = data[0]
     if tag == _TUPLE:
         return tuple(walk(x) for x in data[1])
@@ -154,9 +195,7 @@ def from_wire(data, resolve_handle, budget: Budget | None = None):
         return resolve_handle(Handle(*data[1:]))
     if tag == _ELLIPSIS:
         return Ellipsis
-    if tag == _SLICE:
-        return slice(*(walk(x) for x in data[1:]))
-    return data
+    return slice(*(walk(x) for x in data[1:]))   # _SLICE, the last tag
 
 
 def _tensor_from_wire(dtype, shape, raw, requires_grad, has_grad_fn, device):

@@ -200,6 +200,11 @@ def runs_dir() -> Path:
     return runs
 
 
+# Seconds of CPU time one process may use beyond the exercise's budget before the kernel stops it (RLIMIT_CPU):
+# the verdict process counts the learner's CPU itself, this only bounds what it cannot see.
+CPU_SLACK = 10
+
+
 class LearnerProcess:
     """One running learner process: its pipes, its captured output and its temporary folder."""
 
@@ -209,7 +214,8 @@ class LearnerProcess:
         files = snapshot.read_folder(source_dir, max_bytes=limits.file_size)
         self.tmp = Path(tempfile.mkdtemp(prefix="course-run-", dir=runs_dir()))
         settings = dict(isolation=self.isolation, name=Path(source_dir).name, memory=limits.memory,
-                        file_size=limits.file_size, processes=limits.processes)
+                        file_size=limits.file_size, processes=limits.processes,
+                        cpu=int(limits.timeout) + CPU_SLACK)
         if self.isolation == "namespaces":
             self.workdir = Path(zygote.LEARNER_WORK) / Path(source_dir).name
             settings.update(mountpoint=str(self.tmp), scratch=limits.file_size, devices=devices(), env=sandbox_env(),

@@ -192,6 +192,9 @@ class LearnerSession:
             raise self._crashed(during) from None
         status, payload = self._receive(during, self.wall_deadline, self.cpu_mark + self.budget)
         if status == "err":
+            if not _is_error_report(payload):
+                self.close()
+                raise LearnerCrash(None, "", f"{during} (a forged reply on the channel)")
             raise LearnerError(payload, self.output())
         try:
             # Decoding is bounded by the reply's size (codec.from_wire) and counts against the check's time.
@@ -225,6 +228,18 @@ class LearnerSession:
         """Apply one of the child's fixed helpers (``len``, ``type_name``, ``is_``, operators,
         ``record_grad_mode``) to args; ``ref=True`` returns a live reference to the result."""
         return self.request("op", fn_name, list(args), mode="ref" if ref else "value", during=fn_name)
+
+
+def _is_error_report(info) -> bool:
+    """True when ``info`` has exactly the shape :meth:`child.Server.describe` gives an exception's facts;
+    learner code can write its own frames on the channel, and nothing it shapes may break the grading."""
+    frame_types = (str, int, str, str)
+    return (type(info) is dict and set(info) == {"type", "message", "frames", "chain"}
+            and type(info["type"]) is str and type(info["message"]) is str
+            and type(info["chain"]) is list and all(type(c) is str for c in info["chain"])
+            and type(info["frames"]) is list and all(
+                type(f) is tuple and len(f) == 4 and all(type(v) is t for v, t in zip(f, frame_types))
+                for f in info["frames"]))
 
 
 def _handle_of(obj):

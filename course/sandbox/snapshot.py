@@ -28,13 +28,13 @@ class Snapshot:
 
     files: list[tuple[str, int, bytes]] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)     # (relative path, where it points)
-    special: list[str] = field(default_factory=list)                # neither a file, a folder nor a link
+    special: list[str] = field(default_factory=list)    # neither a file, a folder nor a link, or unreadable
 
     @property
     def refused(self) -> list[str]:
         """One line per entry that was not read, naming it."""
         return ([f"{name} -> {target}" for name, target in self.links] +
-                [f"{name} (not a plain file)" for name in self.special])
+                [name if name.endswith(")") else f"{name} (not a plain file)" for name in self.special])
 
     @property
     def size(self) -> int:
@@ -50,24 +50,40 @@ def read_folder(folder: Path, max_bytes: int = MAX_BYTES) -> Snapshot:
         return snap
     if not folder.is_dir():
         return snap
-    _walk(folder, "", snap, max_bytes)
+    try:
+        _walk(folder, "", snap, max_bytes)
+    except RecursionError:
+        snap.special.append("./ (folders nested too deep)")
     return snap
 
 
 def _walk(folder: Path, prefix: str, snap: Snapshot, max_bytes: int) -> None:
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:   # a name too long for the system, a folder without permission: refused, named
+        snap.special.append(f"{prefix or './'} ({exc.strerror})")
+        return
+    for entry in entries:
         rel = prefix + entry.name
         if entry.name in SKIPPED or entry.name.endswith(SKIPPED_SUFFIXES):
             continue
-        mode = entry.stat(follow_symlinks=False).st_mode
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError as exc:
+            snap.special.append(f"{rel} ({exc.strerror})")
+            continue
         if stat.S_ISLNK(mode):
             snap.links.append((rel, os.readlink(entry.path)))
         elif stat.S_ISDIR(mode):
             _walk(Path(entry.path), rel + "/", snap, max_bytes)
         elif stat.S_ISREG(mode):
-            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW)
-            with os.fdopen(fd, "rb") as f:
-                data = f.read(max_bytes - snap.size + 1)
+            try:
+                fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(fd, "rb") as f:
+                    data = f.read(max_bytes - snap.size + 1)
+            except OSError as exc:
+                snap.special.append(f"{rel} ({exc.strerror})")
+                continue
             snap.files.append((rel, stat.S_IMODE(mode), data))
             if snap.size > max_bytes:
                 raise SubmissionTooLarge(f"{folder.name}/ holds more than {max_bytes // 1024 ** 2} MiB")

@@ -38,6 +38,8 @@ import sys
 import time
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWIPC = 0x08000000   # SysV shared memory, semaphores, queues: not counted by RLIMIT_DATA, kept after exit
+NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
 MS_NOATIME, MS_NODIRATIME, MS_REC, MS_PRIVATE, MS_RELATIME = 1024, 2048, 1 << 14, 1 << 18, 1 << 21
 ST_RELATIME = 4096      # statvfs's flag for MS_RELATIME; the others share their values with the MS_ flags
@@ -90,7 +92,7 @@ def enter_namespaces() -> None:
     never owns a file of the grader's (root's files stay as closed to it as to any stranger)."""
     uid, gid = os.getuid(), os.getgid()
     if uid != 0:
-        _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+        _check(_libc.unshare(NAMESPACES), "unshare")
         for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"), ("gid_map", f"0 {gid} 1")):
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
@@ -112,7 +114,7 @@ def enter_namespaces() -> None:
             os._exit(1)
     os.close(ready)
     try:
-        _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+        _check(_libc.unshare(NAMESPACES), "unshare")
     finally:
         os.write(go, b"x")
         os.close(go)
@@ -221,6 +223,7 @@ def build_root(settings: dict, allowed: list[str], masked: list[str]) -> None:
         os.setresgid(0, 0, 0)
         os.setgroups([])
         os.setresuid(0, 0, 0)
+        die_with_parent()   # a change of uid clears the death signal
     scratch = root + "/.scratch"
     os.mkdir(scratch)
     _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=0755,size={settings['scratch']}",
@@ -273,7 +276,7 @@ def become_uid(uid: int, processes: int) -> None:
     os.setresuid(uid, uid, uid)
 
 
-def sweep_uid(uid: int, places=("/tmp", "/var/tmp", "/dev/shm")) -> None:
+def sweep_uid(uid: int, places=("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock")) -> None:
     """End every process of ``uid`` and remove what it left in the machine's shared writable folders: in
     ``uid`` isolation nothing a learner process started or wrote outlives it. Must be called as root."""
     pid = os.fork()
@@ -291,6 +294,32 @@ def sweep_uid(uid: int, places=("/tmp", "/var/tmp", "/dev/shm")) -> None:
     os.waitpid(pid, 0)
     for place in places:
         _remove_owned(place, uid)
+    _remove_ipc(uid)
+
+
+IPC_RMID = 0
+# Each /proc/sysvipc table (its second column is the object's id) and the libc call that removes one.
+_IPC_TABLES = (("shm", "shmctl"), ("msg", "msgctl"), ("sem", "semctl"))
+
+
+def _remove_ipc(uid: int) -> None:
+    """Remove the SysV shared memory segments, message queues and semaphores ``uid`` created (uid isolation
+    has no IPC namespace of its own; they would outlive it and hold memory no limit counts)."""
+    for table, call in _IPC_TABLES:
+        try:
+            with open(f"/proc/sysvipc/{table}") as f:
+                header, *rows = f.read().splitlines()
+        except OSError:
+            continue
+        names = header.split()
+        for row in rows:
+            fields = dict(zip(names, row.split()))
+            if fields.get("uid") == str(uid) or fields.get("cuid") == str(uid):
+                ident = int(fields[names[1]])
+                if call == "semctl":
+                    _libc.semctl(ident, 0, IPC_RMID)
+                else:
+                    getattr(_libc, call)(ident, IPC_RMID, None)
 
 
 def _live_processes(uid: int) -> bool:
@@ -360,10 +389,13 @@ def drop_privileges() -> None:
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
 
 
-def limit_resources(data_bytes: int, fsize_bytes: int) -> None:
-    """Cap the data segment (torch still imports: it maps, it does not allocate) and the size of files."""
+def limit_resources(data_bytes: int, fsize_bytes: int, cpu_seconds: int = 0) -> None:
+    """Cap the data segment (torch still imports: it maps, it does not allocate), the size of files and, as a
+    backstop for CPU the verdict process cannot count (children reaped unseen, a detached spinner), each
+    process's CPU time."""
     import resource
-    for limit, value in ((resource.RLIMIT_DATA, data_bytes), (resource.RLIMIT_FSIZE, fsize_bytes)):
+    for limit, value in ((resource.RLIMIT_DATA, data_bytes), (resource.RLIMIT_FSIZE, fsize_bytes),
+                         (resource.RLIMIT_CPU, cpu_seconds)):
         if value > 0:
             resource.setrlimit(limit, (value, value))
 
@@ -418,11 +450,14 @@ def _learner(settings: dict, rx: int, tx: int, out: int, keeper: int) -> None:
                 for name in [folder] + [os.path.join(folder, n) for n in dirs + files]:
                     os.lchown(name, uid, uid)
             become_uid(uid, settings["processes"])
+            die_with_parent()   # a change of uid clears the death signal: set it again, then make sure the
+            if os.getppid() != keeper:   # keeper did not end in between (it would never be sent)
+                os._exit(SETUP_FAILED)
             _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
     os.environ.clear()
     os.environ.update(settings["env"])
     _close_all_but({rx, tx})
-    limit_resources(settings["memory"], settings["file_size"])
+    limit_resources(settings["memory"], settings["file_size"], settings.get("cpu", 0))
     import child  # imported by main() already: this is a lookup
     child.serve(rx, tx, workdir)
 
