@@ -106,13 +106,16 @@ def describe(value, lang: str = "en") -> str:
 def number(value: float, digits: int = SCALAR_DIGITS, *, atol: float = 0.0, array: bool = False) -> str:
     """One float with ``digits`` significant digits; 0 when nearer zero than half of ``atol``.
 
-    Integral values keep a decimal point (``2.0``, or NumPy's ``2.`` inside an array), so a float never
+    A rounded value keeps its trailing zeros (``1.000`` for 0.99995, never ``1.``); integral values keep a
+    decimal point (``2.0``, or NumPy's ``2.`` inside an array), so a float never
     reads as an int.
     """
     value = float(value)
     if abs(value) <= atol / 2:
         value = 0.0
     text = f"{value:.{digits}g}"
+    if np.isfinite(value) and float(text) != value:
+        text = f"{value:#.{digits}g}"     # rounded: its trailing zeros say so (0.99995 is 1.000, not 1.)
     if np.isfinite(value) and not any(c in text for c in ".e"):
         text += "." if array else ".0"
     return text
@@ -145,10 +148,11 @@ def fmt(value, limit: int = 160, *, digits: int | None = None, atol: float = 0.0
 
 
 def digits_to_differ(expected, got, *, start: int = SCALAR_DIGITS, atol: float = 0.0) -> int:
-    """The fewest significant digits (at least ``start``) at which two floats are written differently, or
-    ``start`` when they are equal as written at full precision."""
+    """The fewest significant digits (at least ``start``) at which two floats are written as different
+    numbers (``1.11747`` and ``1.117470`` are not), or ``start`` when they are equal at full precision."""
     for digits in range(start, MAX_DIGITS + 1):
-        if number(expected, digits, atol=atol) != number(got, digits, atol=atol):
+        a, b = number(expected, digits, atol=atol), number(got, digits, atol=atol)
+        if a != b and (float(a) != float(b) or not np.isfinite(float(a)) or not np.isfinite(float(b))):
             return digits
     return start
 
