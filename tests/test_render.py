@@ -100,3 +100,8 @@ def test_terminal_prints_what_the_plain_renderer_writes():
 def test_an_unbreakable_heading_part_moves_whole():
     lines = wrap("exercise8 — PyTorch のテンソル・自動微分・学習ループ  " + unbreakable("(全チェック)"), 56)
     assert lines == ["exercise8 — PyTorch のテンソル・自動微分・学習ループ", "  (全チェック)"]
+
+
+def test_a_rounded_value_never_reads_as_exact():
+    assert fmt(np.array([0.999955, 4.5398e-05, 0.5])) == "[1.000, 4.540e-05, 0.5]"
+    assert fmt_pair(1.117470, 1.1174702) == ("1.11747", "1.1174702")     # not 1.11747 vs 1.117470
