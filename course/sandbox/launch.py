@@ -259,6 +259,8 @@ class LearnerProcess:
     def cpu_seconds(self) -> float:
         """CPU time used so far by the learner process and every process it started (read from ``/proc``;
         0 where there is none)."""
+        if self.isolation == "uid":   # every process of its uid: a detached one has left the tree
+            return _uid_cpu(zygote.learner_uid(self.pid))
         return _tree_cpu(self.learner_pid) if self.learner_pid else 0.0
 
     def output_tail(self) -> str:
@@ -318,6 +320,23 @@ def _tree_cpu(pid: int) -> float:
                     todo.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
             continue
+    return total
+
+
+def _uid_cpu(uid: int) -> float:
+    """CPU seconds of every process running as ``uid`` (with the children they waited for)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15]) / _CLOCK_TICKS
     return total
 
 
