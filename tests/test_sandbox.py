@@ -16,6 +16,7 @@ import pytest
 
 from course import paths, registry
 from course.grading.run import grade_exercise
+from course.sandbox import zygote
 from course.sandbox.launch import Limits, isolation_mode
 from course.sandbox.remote import LearnerCrash, LearnerSession
 
@@ -752,3 +753,35 @@ def test_a_submission_nested_past_the_path_limit_is_refused_not_a_crash(tmp_path
     finally:
         os.chdir(tmp_path)
     assert snapshot.read_folder(folder).refused
+
+
+def test_an_installed_kit_keeps_site_packages_readable_and_its_own_package_covered():
+    """Installed from the wheel, the kit's package sits in site-packages: that folder (every other package's
+    too: numpy.random is imported lazily) stays on the learner's path, and only the package is covered."""
+    import sys
+    sys.path.insert(0, str(Path(zygote.__file__).parent))
+    try:
+        site = next(p for p in sys.path if p.endswith("site-packages"))
+        here = f"{site}/course/sandbox"
+        allowed = zygote.readonly_paths(here)
+        assert any(site == a or site.startswith(a.rstrip("/") + "/") for a in allowed)
+        assert zygote.masked_paths(allowed, here) == [f"{site}/course"]
+        import child
+        assert child.kit_folders(here) == (here,)
+        assert str(paths.kit_root()) in child.kit_folders(str(Path(zygote.__file__).parent))
+    finally:
+        sys.path.remove(str(Path(zygote.__file__).parent))
+
+
+def test_what_learner_code_printed_comes_back_with_its_error(tmp_path):
+    session = _session(tmp_path, """
+        def noisy():
+            print("labels are", [1, 2])
+            raise ValueError("bad")
+        """)
+    try:
+        with pytest.raises(Exception) as error:
+            session.module("probe").noisy()
+        assert "labels are [1, 2]" in error.value.output
+    finally:
+        session.close()

@@ -103,16 +103,24 @@ class Server:
                 "chain": [c.__name__ for c in type(exc).__mro__]}
 
 
+def kit_folders(here: str) -> tuple[str, ...]:
+    """The folders of the kit that are never on a learner's path: this one, and the checkout holding the
+    package — unless the package is installed, where that folder is site-packages (every package's)."""
+    root = os.path.dirname(os.path.dirname(here))
+    installed = os.path.basename(root) in ("site-packages", "dist-packages")
+    return (here,) if installed else (here, root)
+
+
 def serve(read_fd: int, write_fd: int, workdir: str) -> None:
     """Answer the verdict process's requests, running learner code from ``workdir``, until it hangs up."""
     import codec  # the kit's wire format; plain name because the kit itself is not importable in here
     here = os.path.dirname(os.path.abspath(__file__))
-    kit_root = os.path.dirname(os.path.dirname(here))
     # Learner modules named codec, child or zygote must get their own files, and an editable install may
     # have put the kit's root on the path: learner code must not import from it.
     for name in ("codec", "child", "zygote"):
         sys.modules.pop(name, None)
-    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") not in (here, kit_root)]
+    kit = kit_folders(here)
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") not in kit]
     os.chdir(workdir)
     sys.path.insert(0, os.path.realpath(workdir))
     sys.dont_write_bytecode = True
@@ -128,6 +136,11 @@ def serve(read_fd: int, write_fd: int, workdir: str) -> None:
             reply = ("ok", server.run(request))
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from learner code are answers too
             reply = ("err", server.describe(exc))
+        for stream in (sys.stdout, sys.stderr):   # what learner code printed is in its output before the reply
+            try:
+                stream.flush()
+            except BaseException:
+                pass
         try:
             codec.write_frame(tx, reply)
         except (TypeError, ValueError, RecursionError, MemoryError, OverflowError) as exc:

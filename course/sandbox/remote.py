@@ -251,12 +251,13 @@ def _handle_of(obj):
 class Remote:
     """A proxy for an object in the learner's process."""
 
-    __slots__ = ("_remote_session", "_remote_handle", "_remote_module", "__weakref__")
+    __slots__ = ("_remote_session", "_remote_handle", "_remote_module", "_remote_name", "__weakref__")
 
     def __init__(self, session: LearnerSession, handle: codec.Handle):
         object.__setattr__(self, "_remote_session", session)
         object.__setattr__(self, "_remote_handle", handle)
         object.__setattr__(self, "_remote_module", None)
+        object.__setattr__(self, "_remote_name", None)   # the attribute it was read as, for messages
 
     def _req(self, op, *args, mode="value", during=""):
         return self._remote_session.request(op, self._remote_handle, *args, mode=mode, during=during)
@@ -265,11 +266,14 @@ class Remote:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         try:
-            return self._req("getattr", name, during=f"{self._label()}.{name}")
+            value = self._req("getattr", name, during=f"{self._label()}.{name}")
         except LearnerError as exc:
             if self._remote_module and exc.type == "AttributeError":
                 raise MissingName(exc.info) from None
             raise
+        if isinstance(value, Remote):
+            object.__setattr__(value, "_remote_name", name)
+        return value
 
     def __setattr__(self, name, value):
         self._req("setattr", name, value, during=f"setting {self._label()}.{name}")
@@ -287,7 +291,7 @@ class Remote:
         return f"<learner {self._remote_handle.text or self._remote_handle.type_name}>"
 
     def _label(self) -> str:
-        return self._remote_module or self._remote_handle.type_name
+        return self._remote_module or self._remote_name or self._remote_handle.type_name
 
     @property
     def ref(self) -> "RefView":

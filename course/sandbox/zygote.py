@@ -127,8 +127,10 @@ def readonly_paths(here: str) -> list[str]:
     """What learner code may read, the allow-list: the folders of this interpreter's ``sys.path`` (the
     standard library and the installed packages), the folders of every file this process has mapped (the
     interpreter and the shared libraries NumPy and torch loaded, so their lazy loads of siblings work), and the
-    system's library folders. The kit's own folder is never among them."""
-    kit_root = os.path.dirname(os.path.dirname(here))
+    system's library folders. The kit's own folders are never among them (an installed kit's package is
+    covered, see :func:`masked_paths`)."""
+    import child
+    kit = child.kit_folders(here)
     found = {os.path.abspath(p) for p in sys.path if p and os.path.exists(p)}
     with open("/proc/self/maps") as maps:
         for line in maps:
@@ -137,7 +139,8 @@ def readonly_paths(here: str) -> list[str]:
                 found.add(os.path.dirname(fields[5].rstrip("\n")))
     found.update(p for p in ("/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64", "/usr/lib32", LOADER_CACHE)
                  if os.path.lexists(p))
-    found = {p for p in found if p not in ("/", here, os.path.dirname(here), kit_root) and not p.startswith(kit_root + "/course/")
+    package = os.path.dirname(here)
+    found = {p for p in found if p not in ("/", package, *kit) and not p.startswith(package + "/")
              and not p.startswith(("/proc/", "/sys/", "/dev/"))}
     # The outermost folders only: a bind of a folder shows what is inside it.
     return sorted(p for p in found if not any(p.startswith(q.rstrip("/") + "/") for q in found if q != p))
@@ -570,11 +573,11 @@ MASKED: list[str] = []
 
 def main(argv) -> int:
     global ALLOWED, MASKED
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
     if argv[1:2] == ["--probe"]:
         return probe(argv[2])
     die_with_parent()
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, here)
     preload(torch="--torch" in argv[2:])
     import child, codec  # noqa: F401,E401  (ready before the first fork)
     ALLOWED = readonly_paths(here)   # after the preload: what it mapped is allowed
