@@ -5,15 +5,17 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo test bench
 
+# Quiet: the instructor sees one line, and pip's output only when something goes wrong (the import line fails).
 $(VENV)/.installed: pyproject.toml constraints.txt
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-	$(PY) -m pip install -q -c constraints.txt -e '.[torch,instructor,dev,cluster]' 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import course, torch, nbgrader, distributed"
-	touch $@
+	@echo "setting up $(VENV): pinned versions from constraints.txt (PyTorch is large: about two minutes)"
+	@python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+	@$(PY) -m pip install -q -c constraints.txt -e '.[torch,instructor,dev,cluster]' 2>&1 | grep -v "is ignored" || true
+	@$(PY) -c "import course, torch, nbgrader, distributed"
+	@touch $@
 
 demo: $(VENV)/.installed  ## grade the bundled sample class end to end
-	$(VENV)/bin/course demo
+	@$(VENV)/bin/course demo
 
 test: $(VENV)/.installed  ## the kit's test suite
 	$(PY) -m pytest -q
