@@ -148,3 +148,12 @@ def test_findings_are_catalogued():
     codes |= set(diagnose.SIZE_CODES.values())
     assert codes and codes <= set(catalogue())
     assert Finding("x", {"en": "", "ja": ""}).code == "x"
+
+
+def test_a_ratio_is_a_finding_only_where_it_tells_something():
+    """One or two numbers always have an "exact" ratio: a learner must not be told "exactly 86.74 ×" (0.8^-20
+    from a wrong learning rate) or "exactly 1 ×" (values within rounding)."""
+    assert structural(np.array([-3.0, 4.0]) * 86.74, np.array([-3.0, 4.0])) is None
+    assert structural(1.2721581, 1.2721580) is None
+    assert structural(np.array([-3.0, 4.0]) * 2, np.array([-3.0, 4.0])).code == "factor-2"
+    assert structural(np.arange(1.0, 7.0) * 3.162, np.arange(1.0, 7.0)) is not None

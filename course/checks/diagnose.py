@@ -120,9 +120,24 @@ def structural(got, expected, *, sizes: dict[str, int] | None = None, what: str 
             f"{label}{g.size} 個中 {int(bad.sum())} 個が NaN/inf です。最初のもの{('(位置 ' + str(list(first)) + ')') if first else ''}"
             f"は {fmt(float(g[first]))} で、期待値は {fmt(float(e[first]))} です"))
     c = constant_ratio(g, e)
-    if c is not None and not np.isclose(c, 1.0, rtol=MATCH_RTOL):
+    if c is not None and _telling_ratio(c, g.size):
         return ratio_finding(c, sizes or {}, what)
     return None
+
+
+# Below this many values, any two numbers have an "exact" ratio: only a factor people write (2, −1, 1/3) says
+# something there, never one like 86.74 that a wrong step count or learning rate happens to give.
+TELLING_SIZE = 3
+
+
+def _telling_ratio(c: float, size: int) -> bool:
+    """True when ``got == c × expected`` tells the learner something: never a factor that prints as 1 (values
+    within rounding of each other), and for one or two values only a whole factor or its inverse."""
+    factor = _factor(c)
+    if factor in ("1", "−1/1") or np.isclose(c, 1.0, rtol=MATCH_RTOL):
+        return False
+    whole = factor.lstrip("−-").replace("1/", "", 1).isdigit()
+    return whole or size >= TELLING_SIZE
 
 
 def _atol(e: np.ndarray) -> float:
