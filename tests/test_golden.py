@@ -30,6 +30,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 WIDTHS = (100, 60)
 LANGS = ("en", "ja")
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
+# Checks that draw at grading time (exercise 9's relabelled digits) draw the same here, so the text is the same.
+SEED = {"COURSE_GRADING_SEED": "2026"}
 # The kit's own English labels: none of them may appear in a Japanese rendering.
 ENGLISH_LABELS = ("wrong values", "max abs error", "relative error", "expected:", "got:", "call:", "hint:",
                   "diagnosis [", "score ", "not implemented yet", "your code raised", "hidden checks")
@@ -80,7 +82,9 @@ def golden_text(exercise: str, name: str, texts: dict) -> str:
 
 
 @pytest.mark.parametrize("exercise, name, mistake", list(_params()))
-def test_golden_message(exercise, name, mistake, tmp_path, request):
+def test_golden_message(exercise, name, mistake, tmp_path, request, monkeypatch):
+    for var, value in SEED.items():
+        monkeypatch.setenv(var, value)
     result, root = _grade(exercise, mistake, tmp_path)
     texts = renderings(result, root)
     want = golden_text(exercise, name, texts)
