@@ -564,21 +564,6 @@ root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                                reason="uid isolation is the fallback of a grader running as root")
 
 
-@pytest.fixture
-def uid_isolation(monkeypatch):
-    """Grade as a root grader whose container refuses user namespaces does; the kit's folder modes and this
-    process's umask, which that level tightens, are put back afterwards."""
-    secrets = [p for p in paths.kit_secrets() if p.exists()]
-    modes = {p: p.stat().st_mode for p in secrets}
-    umask = os.umask(0o022)
-    os.umask(umask)
-    monkeypatch.setenv("COURSE_SANDBOX", "uid")
-    isolation_mode.cache_clear()
-    yield
-    isolation_mode.cache_clear()
-    os.umask(umask)
-    for p, mode in modes.items():
-        p.chmod(mode)
 
 
 @root_only

@@ -272,19 +272,6 @@ def test_cpu_time_in_threads_and_child_processes_counts_against_the_check(tmp_pa
 
 # -- uid isolation ---------------------------------------------------------------------------------------
 
-@pytest.fixture
-def uid_isolation(monkeypatch):
-    secrets = [p for p in paths.kit_secrets() if p.exists()]
-    modes = {p: p.stat().st_mode for p in secrets}
-    umask = os.umask(0o022)
-    os.umask(umask)
-    monkeypatch.setenv("COURSE_SANDBOX", "uid")
-    isolation_mode.cache_clear()
-    yield
-    isolation_mode.cache_clear()
-    os.umask(umask)
-    for p, mode in modes.items():
-        p.chmod(mode)
 
 
 @root_only
