@@ -464,9 +464,14 @@ def test_learner_code_cannot_read_the_copy_of_a_learner_graded_beside_it(tmp_pat
     (tmp_path / "other").mkdir()
     other = _session(tmp_path / "other", "ANSWER = 42\n")
     session = _session(tmp_path, """
-        import os
+        import os, sys
         def look():
-            return sorted(os.listdir("/submission")), os.listdir("/tmp")
+            # /tmp is the learner's own; it holds only the folders leading to an allowed one under /tmp (a venv
+            # there, as in a clone CI made in /tmp)
+            python = [p for p in sys.path if p.startswith("/tmp/")]
+            files = [os.path.join(d, f) for d, _, fs in os.walk("/tmp") for f in fs
+                     if not any(os.path.join(d, f).startswith(p + "/") for p in python)]
+            return sorted(os.listdir("/submission")), files
         """)
     try:
         assert other.module("probe").ANSWER == 42
