@@ -12,6 +12,7 @@ import pytest
 
 from course import paths, planted
 from course.batch.discover import DiscoveryError, discover
+from processes import descendants
 
 pytestmark = pytest.mark.skipif(not paths.graders_dir("exercise0").is_dir(), reason="exercise0 graders absent")
 KIT = Path(__file__).resolve().parent.parent
@@ -95,23 +96,6 @@ def test_unchanged_submissions_are_reused_changed_ones_and_force_regrade_with_th
     assert len(_rows(tmp_path / "grades.sqlite")) == 2
 
 
-def _descendants(root: int) -> set[int]:
-    """Every live process started, directly or not, by ``root`` (from /proc's parent links)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(tmp_path):
     n = 30
     for i in range(n):
@@ -125,7 +109,7 @@ def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(t
         if store.exists() and len(_rows(store)) >= 2:
             break
         time.sleep(0.05)
-    family = _descendants(proc.pid)
+    family = descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     before = _rows(store)

@@ -21,6 +21,7 @@ import cloudpickle  # noqa: E402  (comes with distributed)
 from course import paths, planted, registry  # noqa: E402
 from course.batch import cluster  # noqa: E402
 from course.batch.discover import discover  # noqa: E402
+from processes import descendants  # noqa: E402
 from course.batch.hashing import graders_hash  # noqa: E402
 from course.batch.pool import LocalPool, Settings, Unit, grade_class  # noqa: E402
 from course.sandbox.launch import isolation_mode  # noqa: E402
@@ -204,23 +205,6 @@ def test_a_unit_carries_its_files_within_a_bound(tmp_path, local_cluster):
         cluster.payload(Unit("bob", "exercise0", klass / "bob" / "exercises", "", ""))
 
 
-def _descendants(root: int) -> set[int]:
-    """Every live process started, directly or not, by ``root`` (from /proc's parent links)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def test_a_cluster_run_killed_with_sigkill_resumes_and_leaves_no_process(tmp_path):
     n = 16
     for i in range(n):
@@ -234,7 +218,7 @@ def test_a_cluster_run_killed_with_sigkill_resumes_and_leaves_no_process(tmp_pat
         if store.exists() and len(_rows(store)) >= 2:
             break
         time.sleep(0.05)
-    family = _descendants(proc.pid)
+    family = descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     before = _rows(store)

@@ -216,18 +216,17 @@ class LearnerProcess:
         settings = dict(isolation=self.isolation, name=Path(source_dir).name, memory=limits.memory,
                         file_size=limits.file_size, processes=limits.processes,
                         cpu=int(limits.timeout) + CPU_SLACK)
-        if self.isolation == "namespaces":
-            self.workdir = Path(zygote.LEARNER_WORK) / Path(source_dir).name
+        if self.isolation == "namespaces":   # the copy is written inside, into the learner's own tmpfs
             settings.update(mountpoint=str(self.tmp), scratch=limits.file_size, devices=devices(), env=sandbox_env(),
                             files=[(rel, mode, base64.b64encode(data).decode()) for rel, mode, data in files.files])
         else:
-            self.workdir = self.tmp / "work" / Path(source_dir).name
+            workdir = self.tmp / "work" / Path(source_dir).name
             for name in ("home", "tmp"):
                 (self.tmp / name).mkdir()
-            _write_copy(self.workdir, files)
+            _write_copy(workdir, files)
             if self.isolation == "uid":
                 protect(hidden)
-            settings.update(workdir=str(self.workdir), private=str(self.tmp),
+            settings.update(workdir=str(workdir), private=str(self.tmp),
                             env=sandbox_env(str(self.tmp / "home"), str(self.tmp / "tmp")))
         out = _unnamed_file(self.tmp)
         self.output_fd = os.dup(out)
@@ -302,9 +301,15 @@ def _unnamed_file(folder: Path) -> int:
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def _stat_cpu(pid) -> float:
+    """User and system CPU seconds of ``pid`` (all its threads) and of the children it waited for."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / _CLOCK_TICKS   # utime stime cutime cstime
+
+
 def _tree_cpu(pid: int) -> float:
-    """User and system CPU seconds of ``pid``, its threads and its descendants (and the children they have
-    already waited for)."""
+    """CPU seconds of ``pid`` and of its descendants (and of the children they have already waited for)."""
     total, todo, seen = 0.0, [pid], set()
     while todo:
         p = todo.pop()
@@ -312,9 +317,7 @@ def _tree_cpu(pid: int) -> float:
             continue
         seen.add(p)
         try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += sum(int(x) for x in fields[11:15]) / _CLOCK_TICKS   # utime stime cutime cstime
+            total += _stat_cpu(p)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
@@ -327,16 +330,11 @@ def _uid_cpu(uid: int) -> float:
     """CPU seconds of every process running as ``uid`` (with the children they waited for)."""
     total = 0.0
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid != uid:
-                continue
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
+            if entry.isdigit() and os.stat(f"/proc/{entry}").st_uid == uid:
+                total += _stat_cpu(entry)
+        except (OSError, ValueError):
             continue
-        total += sum(int(x) for x in fields[11:15]) / _CLOCK_TICKS
     return total
 
 
