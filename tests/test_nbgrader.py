@@ -366,3 +366,30 @@ def test_autograde_hides_the_source_notebooks_and_every_students_work(tmp_path):
     private = course_private(tmp_path / "autograded" / "alice" / "dlkit")
     assert sorted(p.name for p in private) == ["autograded", "feedback", "source", "submitted"]
     assert course_private(tmp_path / "elsewhere") == []
+
+
+def test_released_module_cells_carry_the_learners_docstrings_not_the_solutions():
+    """What stays outside the solution regions reaches learners: the stub's docstrings (module, functions,
+    methods) are there, and nothing of the solution's own ("reference solution")."""
+    import ast
+
+    from course import paths, registry
+    from course.nbgrader import catalog
+    from course.nbgrader.notebook import BEGIN, END, build
+
+    for ex in registry.exercises():
+        for cell in build(ex, catalog.checks(ex.id)).cells:
+            if not cell.metadata["nbgrader"].get("solution"):
+                continue
+            kept, inside = [], False
+            for line in cell.source.splitlines()[1:]:
+                inside = (inside or line.strip() == BEGIN) and line.strip() != END
+                if not inside and line.strip() != END:
+                    kept.append(line)
+            module = cell.metadata["nbgrader"]["grade_id"].rsplit("-", 1)[1]
+            stub = (paths.kit_root() / "exercises" / ex.id / f"{module}.py").read_text(encoding="utf-8")
+            released = "\n".join(kept)
+            assert "reference solution" not in released, ex.id
+            docs = [ast.get_docstring(n) for n in ast.walk(ast.parse(stub))
+                    if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(n)]
+            assert docs and all(doc.splitlines()[0] in released for doc in docs), (ex.id, module)

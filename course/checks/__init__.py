@@ -16,14 +16,14 @@ The docstring is the check's English title; ``ja`` its Japanese title.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from course.checks.compare import ATOL, RTOL, Comparison, compare, constant_ratio, describe, fmt, fmt_pair
 from course.checks.diagnose import Finding, sizes_of, structural, wrong_type
+from course.checks.marks import marker
 from course.i18n import LABELS, is_text, pick, tr, value_name
 
-__all__ = ["check", "Finding", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare", "constant_ratio",
-           "describe", "fmt", "tr", "RTOL", "ATOL", "Comparison"]
+__all__ = ["check", "gpu", "Finding", "CheckFailure", "expect_close", "expect_equal", "expect_array", "compare",
+           "constant_ratio", "describe", "fmt", "tr", "RTOL", "ATOL", "Comparison"]
 
 
 def check(id: str, points: float = 1.0, *, hidden: bool = False, ja: str = "", hint=None,
@@ -36,8 +36,14 @@ def check(id: str, points: float = 1.0, *, hidden: bool = False, ja: str = "", h
     formula, then nearly the code. A failed check shows the first rung.
     """
     ladder = hint_ladder(hint)
-    return pytest.mark.check(id=id, points=float(points), hidden=hidden, ja=ja, hint=ladder[0] if ladder else None,
-                             hints=ladder, timeout=timeout)
+    return marker("check", id=id, points=float(points), hidden=hidden, ja=ja, hint=ladder[0] if ladder else None,
+                  hints=ladder, timeout=timeout)
+
+
+def gpu(function):
+    """Mark a check as needing CUDA: it runs only with ``--device cuda`` and is skipped, with the reason,
+    elsewhere."""
+    return marker("gpu")(function)
 
 
 def hint_ladder(hint) -> tuple:

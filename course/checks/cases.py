@@ -9,7 +9,8 @@ learner's results, so the values are the same in every run and ``course release`
 from __future__ import annotations
 
 import numpy as np
-import pytest
+
+from course.checks.marks import marker
 
 # What "the learner's result matches what that mistake computes" means, for float64 replays of the same
 # arithmetic: rounding differences only.
@@ -20,7 +21,7 @@ def cases(**computes):
     """Declare a check's named cases: ``name=compute`` with ``compute(reference)`` returning plain data."""
     if not computes or not all(callable(c) for c in computes.values()):
         raise TypeError("cases(name=compute, ...) needs at least one case, each a function of the reference")
-    return pytest.mark.cases(**computes)
+    return marker("cases", **computes)
 
 
 def matches(got, value, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -> bool:

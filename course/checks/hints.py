@@ -6,16 +6,13 @@ the solutions and shows exactly what the grader's author wrote beside the check.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
 import json
 import os
 from pathlib import Path
 
-import pytest
-
 from course import paths
+from course.checks.collect import collect
 from course.i18n import pick, tr
 
 STATE_FILE = ".course-hints.json"
@@ -23,38 +20,13 @@ STATE_FILE = ".course-hints.json"
 RUNG_KINDS = (tr("nudge", "手がかり"), tr("idea", "考え方"), tr("nearly the code", "ほぼコード"))
 
 
-class _LadderCollector:
-    """Keeps each collected public check's title and rungs."""
-
-    def __init__(self):
-        self.ladders: dict[str, tuple] = {}
-        self.titles: dict[str, dict] = {}
-
-    def pytest_configure(self, config):
-        for marker in ("check", "gpu", "cases"):
-            config.addinivalue_line("markers", f"{marker}: a grader marker")
-
-    def pytest_collection_modifyitems(self, session, config, items):
-        for item in items:
-            mark = item.get_closest_marker("check")
-            if mark is None or mark.kwargs.get("hidden"):
-                continue
-            kw = mark.kwargs
-            self.ladders[kw["id"]] = tuple(kw.get("hints") or ((kw["hint"],) if kw.get("hint") else ()))
-            doc = (item.obj.__doc__ or item.name).strip().splitlines()[0]
-            self.titles[kw["id"]] = tr(doc, kw.get("ja") or doc)
-
-
 @functools.lru_cache(maxsize=None)
 def ladders(exercise: str) -> tuple[dict[str, tuple], dict[str, dict]]:
     """({check id: rungs}, {check id: title}) of the public checks of ``exercise``, in the graders' order."""
-    graders = paths.graders_dir(exercise)
-    collector = _LadderCollector()
-    args = [str(graders), "--collect-only", "-q", "-p", "no:cacheprovider", "--rootdir", str(graders.parent),
-            "-c", os.devnull, "--import-mode=importlib", "--ignore", str(graders / "hidden"), "-W", "ignore"]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        pytest.main(args, plugins=[collector])
-    return collector.ladders, collector.titles
+    public = [g for g in collect(paths.graders_dir(exercise), hidden=False).graders if "check" in g.marks
+              and not g.hidden]
+    rungs = {g.id: tuple(g.spec.get("hints") or ((g.spec["hint"],) if g.spec.get("hint") else ())) for g in public}
+    return rungs, {g.id: g.titles for g in public}
 
 
 def rung_label(index: int, total: int, lang: str) -> str:

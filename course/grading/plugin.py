@@ -1,84 +1,49 @@
-"""The pytest plugin that turns one exercise's graders into :class:`~course.result.CheckResult` objects.
+"""The pytest plugin that runs one exercise's graders for :class:`~course.grading.verdicts.Verdicts`.
 
-It provides the graders' fixtures (``learner``, ``reference``, ``device``), keeps hidden checks out of
-learner runs, gives each check its time budget inside the exercise's, and maps each outcome to a status:
-a :class:`~course.checks.CheckFailure` or plain ``assert`` is ``failed``; learner code that raised is
-``error`` (``failed`` with the ``not-implemented`` diagnosis for an untouched stub); a dead learner process
-is ``error``; no answer in time is ``timeout``; ``pytest.skip`` (a GPU check without CUDA) is ``skipped``;
-a check whose expected value is not available here (:class:`~course.grading.expected.Undecidable`) is
-``error`` with the ``cannot-decide`` diagnosis: never passed, never left out of the score.
+It provides the graders' fixtures (``learner``, ``reference``, ``expected``, ``device``), keeps hidden checks
+out of learner runs, runs public checks before hidden ones, and hands each check's outcome to the verdicts,
+which give it its budget beforehand and its status afterwards.
 """
 from __future__ import annotations
 
-import time
+import contextlib
+import io
+import os
 from pathlib import Path
 
 import pytest
 
-from course.checks import CheckFailure
-from course.grading.expected import Expected, Undecidable, source_for
-from course.i18n import LABELS, LANGS, pick, tr
-from course.result import CheckResult
-from course.sandbox.remote import (LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName,
-                                   wall_cap)
+from course.checks.collect import grader_of, prepare
+from course.grading.expected import Expected
+from course.grading.verdicts import Verdicts
+from course.sandbox.remote import LearnerSession
 
 
-# Why a GPU-marked check is skipped where there is no CUDA.
-GPU_ONLY = tr("GPU check: runs only with --device cuda on a machine with CUDA",
-              "GPU のチェック: CUDA のあるマシンで --device cuda のときだけ実行します")
+class GradingPlugin(Verdicts):
+    """Collects the results of one exercise's checks for one submission, run by pytest."""
 
-
-class ExerciseBudgetSpent(Exception):
-    """The exercise's wall-clock budget ran out before this check could start."""
-
-
-class GradingPlugin:
-    """Collects the results of one exercise's checks for one submission."""
-
-    def __init__(self, session: LearnerSession, reference, *, public_only: bool, lang: str, device: str = "cpu",
-                 missing: str | None = None):
-        # Not named like the fixtures below: pytest finds fixtures by attribute name on the plugin.
-        self.session, self.reference_session = session, reference
-        self.expectations = source_for(reference)
-        self.public_only, self.lang, self.device_name = public_only, lang, device
-        self.missing = missing            # why the learner's folder cannot be graded at all, if so
-        self.results: list[CheckResult] = []
-        self.hidden_not_run = 0
-        self.collect_errors: list[str] = []
-        self.timeouts: list[str] = []     # the kind ("cpu" or "wall") of each check that timed out
-        self.collected: list = []         # the checks pytest will run, to account for every one of them
-        self.started = time.monotonic()
-
-    # -- fixtures -------------------------------------------------------------------------------------
+    # -- fixtures (pytest finds them by attribute name on the plugin; Verdicts.fixture says what each is) --
     @pytest.fixture(scope="session")
     def learner(self) -> LearnerSession:
-        """The learner's modules, run in the sandbox: ``learner.module("activations")``."""
+        """The learner's modules, run in the sandbox."""
         return self.session
 
     @pytest.fixture(scope="session")
     def reference(self):
-        """The kit's reference solution: ``reference.module("activations")``."""
+        """The kit's reference solution."""
         return self.reference_session
 
     @pytest.fixture
     def expected(self, request) -> Expected:
-        """The expected values of this check's cases (``@cases``): ``expected["case"]``."""
-        check, declared = request.node.get_closest_marker("check"), request.node.get_closest_marker("cases")
-        if declared is None:
-            raise RuntimeError(f"grader {request.node.name} uses expected values but declares no @cases")
-        return Expected(check.kwargs["id"], declared.kwargs, self.expectations)
+        """The expected values of this check's cases."""
+        return self.fixture("expected", grader_of(request.node.obj))
 
     @pytest.fixture(scope="session")
     def device(self) -> str:
-        """The torch device that grading runs on (``--device``)."""
+        """The torch device that grading runs on."""
         return self.device_name
 
     # -- hooks ----------------------------------------------------------------------------------------
-    def pytest_configure(self, config):
-        config.addinivalue_line("markers", "check(id, points, hidden, ja, hint, timeout): a graded check")
-        config.addinivalue_line("markers", "gpu: needs CUDA; skipped with a reason where there is none")
-        config.addinivalue_line("markers", "cases(**computes): a check's named cases (course.checks.cases)")
-
     def pytest_collectreport(self, report):
         if report.failed:
             self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-1500:]}")
@@ -86,211 +51,43 @@ class GradingPlugin:
     def pytest_collection_modifyitems(self, session, config, items):
         keep, drop = [], []
         for item in items:
-            mark = item.get_closest_marker("check")
-            if mark is not None and mark.kwargs.get("hidden") and self.public_only:
-                drop.append(item)
-            else:
-                keep.append(item)
+            (drop if grader_of(item.obj).hidden and self.public_only else keep).append(item)
         self.hidden_not_run += len(drop)
         if drop:
             config.hook.pytest_deselected(items=drop)
         # Public checks first, then hidden ones, each in file order (a stable sort keeps it).
-        keep.sort(key=lambda it: bool(it.get_closest_marker("check") and
-                                       it.get_closest_marker("check").kwargs.get("hidden")))
+        keep.sort(key=lambda it: grader_of(it.obj).hidden)
         items[:] = keep
-        self.collected = list(keep)
+        self.collected = [grader_of(item.obj) for item in keep]
 
     def pytest_runtest_setup(self, item):
-        mark = item.get_closest_marker("check")
-        if mark is None:
-            raise RuntimeError(f"grader {item.name} has no @check marker")
-        if item.get_closest_marker("gpu") and self.device_name != "cuda":
-            pytest.skip(pick(GPU_ONLY, self.lang))
-        if self.missing:
-            raise FileNotFoundError(self.missing)
-        # The exercise's budget, like each check's, is the learner's CPU time; the wall clock only caps it far
-        # above (a busy machine is not the learner's fault).
-        limits = self.session.limits
-        remaining = limits.timeout - self.session.cpu_seconds()
-        if remaining <= 0 or time.monotonic() - self.started > wall_cap(limits.timeout):
-            raise ExerciseBudgetSpent()
-        self.session.begin_check(min(mark.kwargs.get("timeout") or limits.check_timeout, remaining))
+        skip = self.before(grader_of(item.obj))
+        if skip is not None:
+            pytest.skip(skip)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            try:
-                self.results.append(self.to_result(item, call, report))
-            except Exception as exc:   # whatever came back, the check keeps its points in the maximum
-                self.results.append(self.unexplained(item, exc))
-
-    def unexplained(self, item, exc) -> CheckResult:
-        """An ``error`` result for a check whose outcome could not be turned into a result (a bug, or a reply
-        shaped to break the mapping): its points still count in the maximum, and it earns none."""
-        kw = (item.get_closest_marker("check").kwargs if item.get_closest_marker("check") else {})
-        return CheckResult(id=kw.get("id", item.name), status="error", score=0.0, max_score=kw.get("points", 0.0),
-                           visibility="hidden" if kw.get("hidden") else "public", diagnosis=None,
-                           message=pick(tr(f"this check could not be completed: {type(exc).__name__}",
-                                           f"このチェックを完了できませんでした: {type(exc).__name__}"), self.lang))
-
-    def missing_results(self) -> list[CheckResult]:
-        """An ``error`` result for each collected check that recorded none (pytest stopped early): the
-        maximum never shrinks, whatever ended the run."""
-        done = {r.id for r in self.results}
-        lost = RuntimeError("the grading run ended before this check")
-        return [self.unexplained(item, lost) for item in self.collected
-                if (item.get_closest_marker("check").kwargs.get("id", item.name)) not in done]
-
-    # -- mapping outcomes to results ------------------------------------------------------------------
-    def to_result(self, item, call, report) -> CheckResult:
-        """The :class:`CheckResult` of one finished check."""
-        mark = item.get_closest_marker("check")
-        kw = mark.kwargs if mark else {}
-        titles = tr(item.obj.__doc__.strip().splitlines()[0] if item.obj.__doc__ else item.name,
-                    kw.get("ja") or "")
-        title = pick(titles, self.lang)
-        res = CheckResult(id=kw.get("id", item.name), status="passed", score=kw.get("points", 0.0),
-                          max_score=kw.get("points", 0.0), visibility="hidden" if kw.get("hidden") else "public",
-                          title=title, duration=round(call.duration, 4),
-                          texts={lang: {"title": pick(titles, lang)} for lang in LANGS})
-        if report.passed:
-            return res
-        res.score = 0.0
-        if report.skipped:
-            res.status, res.max_score = "skipped", 0.0
-            res.message = report.longrepr[2].removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
-            for lang in LANGS:
-                res.texts[lang]["message"] = pick(GPU_ONLY, lang) if res.message == pick(GPU_ONLY, self.lang) \
-                    else res.message
-            return res
-        exc = call.excinfo.value if call.excinfo else None
-        res.status, res.message, res.diagnosis = self.explain(exc)
-        if isinstance(exc, CheckFailure):
-            res.details = _plain(exc.details)
-        hint = getattr(exc, "hint", None) or kw.get("hint")
-        res.hint = pick(hint, self.lang)
-        # Every language's message and hint, so that one graded result renders in each (course.render.text).
-        for lang in LANGS:
-            res.texts[lang].update(message=self.explain(exc, lang)[1], hint=pick(hint, lang))
-        return res
-
-    def explain(self, exc, lang: str | None = None) -> tuple[str, str, str | None]:
-        """(status, message, diagnosis) for an exception that ended a check."""
-        lang = lang or self.lang
-        if isinstance(exc, CheckFailure):
-            return "failed", exc.render(lang), exc.diagnosis
-        if isinstance(exc, Undecidable):
-            return "error", pick(tr("not decided: ", "判定できません: "), lang) + pick(exc.why, lang), "cannot-decide"
-        if isinstance(exc, MissingName):
-            return "error", pick(tr(f"missing: {exc.info['message']}",
-                                    f"見つかりません: {exc.info['message']}"), lang), "missing-name"
-        if isinstance(exc, LearnerError):
-            if exc.is_a("NotImplementedError") and _raised_by_stub(exc):
-                return "failed", pick(LABELS["not_implemented"], lang), "not-implemented"
-            return "error", _learner_error_text(exc, lang), _error_diagnosis(exc)
-        if isinstance(exc, LearnerTimeout):
-            self.timeouts.append(exc.kind)
-            text = tr(f"your code used {exc.seconds:g} s of CPU time without finishing ({exc.during}); "
-                      f"an endless loop?",
-                      f"CPU 時間を {exc.seconds:g} 秒使っても終わりませんでした ({_during_ja(exc.during)})。"
-                      f"無限ループになっていませんか?") if exc.kind == "cpu" else tr(
-                f"your code did not answer within {exc.wall:g} s although it computed for only {exc.cpu:.1f} s "
-                f"({exc.during}): does it wait (sleep, input)?",
-                f"{exc.wall:g} 秒待っても応答がありませんでした (計算したのは {exc.cpu:.1f} 秒だけです、"
-                f"{_during_ja(exc.during)})。sleep や input で待っていませんか?")
-            return "timeout", pick(text, lang) + _printed(exc.output, lang), "timeout"
-        if isinstance(exc, ExerciseBudgetSpent):
-            return "timeout", pick(tr("not run: the exercise's time budget was used up by earlier checks",
-                                      "未実行: 前のチェックで演習の制限時間を使い切りました"), lang), "timeout"
-        if isinstance(exc, LearnerCrash):
-            return "error", _crash_text(exc, lang), "crash"
-        if isinstance(exc, FileNotFoundError) and self.missing:
-            return "error", str(exc), "missing-file"
-        if isinstance(exc, AssertionError):
-            return "failed", str(exc) or pick(tr("assertion failed", "アサーションが失敗しました"), lang), None
-        return "error", pick(tr("the checker could not use what your code returned",
-                                "返り値をチェックできませんでした"), lang) + f": {type(exc).__name__}: {exc}", None
+            exc, skipped = None, None
+            if report.skipped:
+                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+                skipped = reason.removeprefix("Skipped: ")
+            elif not report.passed:     # a failure is never recorded as a pass, whatever pytest kept of it
+                exc = call.excinfo.value if call.excinfo else RuntimeError("the check failed without an error")
+            self.record(grader_of(item.obj), exc, call.duration, skipped)
 
 
-def _raised_by_stub(exc: LearnerError) -> bool:
-    """True when the learner's own code raised the NotImplementedError (an untouched stub), not a library
-    it called (torch raises one for a kernel missing for a dtype, e.g. float labels on CUDA)."""
-    frames = exc.info.get("frames") or []
-    return bool(frames) and frames[-1][3].startswith("raise NotImplementedError")
-
-
-def _learner_error_text(exc: LearnerError, lang: str) -> str:
-    if exc.is_a("SystemExit"):
-        head = pick(tr("your code called sys.exit()/exit(): graded code must return values, not end the program",
-                       "sys.exit() / exit() が呼ばれました。採点されるコードはプログラムを終了せず値を返してください"),
-                    lang)
-    else:
-        head = pick(tr(f"your code raised {exc.type}: {exc.info['message']}",
-                       f"あなたのコードで {exc.type} が発生しました: {exc.info['message']}"), lang)
-    lines = [head] + [f"  {pick(LABELS['where'], lang)}: {f}:{n} in {fn}: {src}" for f, n, fn, src in
-                      exc.info.get("frames", [])]
-    return "\n".join(lines) + _printed(exc.output, lang)
-
-
-def _error_diagnosis(exc: LearnerError) -> str | None:
-    if exc.is_a("SyntaxError"):
-        return "syntax-error"
-    if exc.is_a("ImportError"):
-        return "import-error"
-    if exc.is_a("MemoryError"):
-        return "memory-limit"
-    if exc.is_a("SystemExit"):
-        return "exit-called"
-    return None
-
-
-# What the learner's process was doing (course.sandbox.remote's words) in Japanese: exact phrases first.
-DURING_JA = (("setting up the check", "チェックの準備"), ("start-up", "起動"), ("calling ", "{} の呼び出し"),
-             ("reading ", "{} の読み出し"), ("setting ", "{} への代入"), ("operator ", "演算子 {}"))
-
-
-def _during_ja(during: str) -> str:
-    """``calling softmax`` as ``softmax の呼び出し``; what the table does not know stays as it is (code)."""
-    for en, ja in DURING_JA:
-        if during.startswith(en):
-            return ja.format(during[len(en):])
-    return during
-
-
-def _crash_text(exc: LearnerCrash, lang: str) -> str:
-    code = exc.returncode
-    if code is not None and code >= 0:
-        cause = tr(f"exited with status {code} during {exc.during}: does your code call sys.exit(), exit() "
-                   f"or os._exit()?", f"{_during_ja(exc.during)} の途中でプロセスが終了しました (終了コード {code})。"
-                   f"sys.exit() や os._exit() を呼んでいませんか?")
-    else:
-        cause = tr(f"the process running your code was killed (signal {-code if code else '?'}) during "
-                   f"{exc.during}: a crash, or over the memory limit?",
-                   f"{_during_ja(exc.during)} の途中でプロセスが強制終了されました (シグナル {-code if code else '?'})。"
-                   f"クラッシュかメモリ上限超過の可能性があります")
-    return pick(cause, lang) + _printed(exc.output, lang)
-
-
-def _printed(output: str, lang: str) -> str:
-    output = (output or "").strip()
-    if not output:
-        return ""
-    tail = output[-800:]
-    return f"\n{pick(LABELS['output'], lang)}:\n" + "\n".join("  | " + ln for ln in tail.splitlines()[-12:])
-
-
-def _plain(value):
-    """JSON-friendly copy of a details dict."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
+def run(graders: Path, plugin: GradingPlugin) -> None:
+    """Run the grader folder ``graders`` under pytest, reporting to ``plugin``."""
+    prepare(graders)
+    # Plugins the graders do not use cost time per exercise; unraisableexception runs gc.collect() at the end
+    # of each session, 0.2 s once torch is imported in this process.
+    args = [str(graders), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
+            "-p", "no:logging", "-p", "no:doctest", "-p", "no:pastebin", "-p", "no:junitxml",
+            "--rootdir", str(graders.parent), "-c", os.devnull, "--import-mode=importlib", "-W", "ignore",
+            "--disable-warnings", "--continue-on-collection-errors"]   # one broken file: the others still run
+    # pytest reports through the plugin; its own terminal output is not for learners.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        pytest.main(args, plugins=[plugin])

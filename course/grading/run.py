@@ -1,22 +1,20 @@
-"""Grading a submission: for each exercise, its graders run under pytest against the learner's sandbox.
+"""Grading a submission: for each exercise, its graders run against the learner's sandbox.
 
 The data path is: submission folder → :class:`~course.sandbox.remote.LearnerSession` (a sandboxed process
-per exercise, on a temporary copy of that exercise's folder) → the exercise's pytest graders, run here in
-the verdict process → :class:`~course.result.ExerciseResult` → renderers and exporters.
+per exercise, on a temporary copy of that exercise's folder) → the exercise's graders, run here in the
+verdict process (under pytest, or for the learner's public checks by :mod:`course.grading.direct`) →
+:class:`~course.grading.verdicts.Verdicts` → :class:`~course.result.ExerciseResult` → renderers and exporters.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import time
 from pathlib import Path
 
-import pytest
-
 from course import paths, registry
-from course.grading.plugin import GradingPlugin
+from course.grading import direct
 from course.grading.reference import ReferenceSession
+from course.grading.verdicts import Verdicts
 from course.i18n import pick, tr
 from course.result import CheckResult, ExerciseResult, SubmissionResult
 from course.sandbox import snapshot
@@ -38,36 +36,34 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
     folder = Path(exercises_dir) / exercise.id
     missing = ungradable(folder, lang)
     hidden = [*paths.kit_secrets(), Path(exercises_dir), *hide]
-    session = LearnerSession(folder, hidden=hidden, limits=limits, torch=exercise.torch)
-    plugin = GradingPlugin(session, ReferenceSession(paths.solutions_dir(exercise.id)), public_only=public_only,
-                           lang=lang, device=device, missing=missing)
     graders = paths.graders_dir(exercise.id)
     if not graders.is_dir():
         return ExerciseResult(id=exercise.id, isolation=isolation_mode(), checks=[CheckResult(
             id=f"{exercise.id}.graders", status="error", score=0.0, max_score=0.0,
             message=f"the kit has no graders for {exercise.id} (looked in {graders})")])
-    # Plugins the graders do not use cost time per exercise; unraisableexception runs gc.collect() at the end
-    # of each session, 0.2 s once torch is imported in this process.
-    args = [str(graders), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
-            "-p", "no:logging", "-p", "no:doctest", "-p", "no:pastebin", "-p", "no:junitxml",
-            "--rootdir", str(graders.parent), "-c", os.devnull, "--import-mode=importlib", "-W", "ignore",
-            "--disable-warnings"]
-    if public_only and not (graders / "hidden").is_dir():
-        plugin.hidden_not_run += _count_shipped_hidden(graders)
+    session = LearnerSession(folder, hidden=hidden, limits=limits, torch=exercise.torch)
+    reference = ReferenceSession(paths.solutions_dir(exercise.id))
+    options = dict(public_only=public_only, lang=lang, device=device, missing=missing)
     try:
-        # pytest reports through the plugin; its own terminal output is not for learners.
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args, plugins=[plugin])
+        if public_only and direct.supports(graders):
+            verdicts = Verdicts(session, reference, **options)
+            direct.run(graders, verdicts)
+        else:
+            from course.grading import plugin     # pytest: its start-up is paid only where it is needed
+            verdicts = plugin.GradingPlugin(session, reference, **options)
+            plugin.run(graders, verdicts)
     finally:
         session.close()
-    if retry_timeouts and plugin.timeouts and ("wall" in plugin.timeouts or overloaded()):
+    if public_only and not (graders / "hidden").is_dir():
+        verdicts.hidden_not_run += _count_shipped_hidden(graders)
+    if retry_timeouts and verdicts.timeouts and ("wall" in verdicts.timeouts or overloaded()):
         return grade_exercise(exercises_dir, exercise, public_only=public_only, limits=limits, lang=lang,
                               device=device, hide=hide, retry_timeouts=False)
-    checks = plugin.results + plugin.missing_results()
-    for i, error in enumerate(plugin.collect_errors):
+    checks = verdicts.results + verdicts.missing_results()
+    for i, error in enumerate(verdicts.collect_errors):
         checks.append(CheckResult(id=f"grader.collect{i}", status="error", score=0.0, max_score=0.0,
                                   message=f"grader could not be loaded (a bug in the kit, not your code): {error}"))
-    return ExerciseResult(id=exercise.id, checks=checks, hidden_not_run=plugin.hidden_not_run,
+    return ExerciseResult(id=exercise.id, checks=checks, hidden_not_run=verdicts.hidden_not_run,
                           isolation=isolation_mode(), duration=time.monotonic() - started)
 
 

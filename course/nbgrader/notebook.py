@@ -51,6 +51,44 @@ def mark_solution_regions(source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def with_stub_docstrings(solution: str, stub: str) -> str:
+    """``solution`` with the learner stub's docstrings (the module's, and each function's and method's the stub
+    also has) in place of its own: what stays outside the solution regions reaches the released notebook, and the
+    solution's docstrings are the kit's (the module's says "reference solution"), not the learner's instructions."""
+    theirs = _docstrings(stub)
+    stub_lines, lines = stub.splitlines(), solution.splitlines()
+    edits = []
+    for name, (first, last) in _docstrings(solution).items():
+        if name in theirs and theirs[name][0] != theirs[name][1]:
+            stub_first, stub_last = theirs[name]
+            edits.append((first, last, stub_lines[stub_first:stub_last]))
+    for first, last, replacement in sorted(edits, reverse=True):
+        lines[first:last] = replacement
+    return "\n".join(lines) + "\n"
+
+
+def _docstrings(source: str) -> dict[str, tuple[int, int]]:
+    """``{qualified name: (first line index, end line index)}`` of the docstring of the module (name ``""``),
+    of each top-level function and class, and of their methods; one without a docstring has an empty span
+    where its body starts (a docstring goes there)."""
+    found = {}
+
+    def visit(node, name):
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            found[name] = (body[0].lineno - 1, body[0].end_lineno)
+        elif body and not isinstance(node, ast.Module):
+            found[name] = (body[0].lineno - 1, body[0].lineno - 1)
+        for child in body:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                    (isinstance(node, ast.Module) or isinstance(node, ast.ClassDef)):
+                visit(child, f"{name}.{child.name}" if name else child.name)
+
+    visit(ast.parse(source), "")
+    return found
+
+
 def _cell(kind: str, source: str, grade_id: str, *, grade=False, solution=False, locked=True, points=None):
     make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
     meta = {"schema_version": 3, "grade_id": grade_id, "grade": grade, "solution": solution, "locked": locked}
@@ -82,6 +120,9 @@ def build(exercise: registry.Exercise, checks: list[CheckInfo], lang: str = "en"
                    layout.setup_id(exercise.id))]
     for module in exercise.modules:
         source = (paths.solutions_dir(exercise.id) / f"{module}.py").read_text(encoding="utf-8")
+        stub = paths.kit_root() / "exercises" / exercise.id / f"{module}.py"
+        if stub.is_file():
+            source = with_stub_docstrings(source, stub.read_text(encoding="utf-8"))
         cells.append(_cell("code", layout.module_header(exercise.id, module) + "\n" + mark_solution_regions(source),
                            layout.module_id(exercise.id, module), solution=True, locked=False))
     for check in checks:

@@ -45,6 +45,7 @@ class Limits:
 
 
 ISOLATION_LEVELS = ("namespaces", "uid", "process")   # strongest first
+PROBE_TIMEOUT = 30      # seconds for the probe, or a fork server's first word (its imports included)
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,18 +65,41 @@ def isolation_mode() -> str:
         return forced
     if not sys.platform.startswith("linux"):
         return "process"
+    if namespaces_work():
+        return "namespaces"
+    return "uid" if os.getuid() == 0 and _python_readable_by_all() else "process"
+
+
+_probe_lock = threading.Lock()
+_probed: list[bool] = []
+
+
+def namespaces_work() -> bool:
+    """True when a learner process can be given its namespaces and built root here: found once per process (a
+    fact of the machine, not of this process's settings), from a fork server this process has started (its
+    first word), else by a probe interpreter."""
+    with _probe_lock:
+        if not _probed:
+            said = None
+            for server in _zygotes.values():
+                try:
+                    said = server.probe_result() if said is None else said
+                except OSError:      # it died before it was ready: it will be restarted, the probe run here
+                    pass
+            _probed.append(said if said is not None else _probe_interpreter())
+        return _probed[0]
+
+
+def _probe_interpreter() -> bool:
     mountpoint = tempfile.mkdtemp(prefix="course-probe-")
     try:
         probe = subprocess.run([sys.executable, "-I", str(ZYGOTE), "--probe", mountpoint], capture_output=True,
-                               timeout=30, env=sandbox_env())
-        ok = probe.returncode == 0
+                               timeout=PROBE_TIMEOUT, env=sandbox_env())
+        return probe.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
-        ok = False
+        return False
     finally:
         os.rmdir(mountpoint)
-    if ok:
-        return "namespaces"
-    return "uid" if os.getuid() == 0 and _python_readable_by_all() else "process"
 
 
 def _python_readable_by_all() -> bool:
@@ -126,11 +150,34 @@ class Zygote:
         self.sock: socket.socket | None = None
         self.proc: subprocess.Popen | None = None
         self.owner = None
+        self.probed: bool | None = None   # the server's first word: whether namespaces work here
+
+    def started_here(self) -> bool:
+        """True when this process has started this server (it may still be importing)."""
+        return self.sock is not None and self.owner == os.getpid()
+
+    def probe_result(self) -> bool | None:
+        """Whether the server could give a learner process its namespaces (None: it said nothing)."""
+        with self.lock:
+            if self.started_here():
+                self._read_probe()
+            return self.probed
+
+    def _read_probe(self) -> None:
+        """Read the server's first word, once per start (call with ``lock`` held)."""
+        if self.probed is not None:
+            return
+        self.sock.settimeout(PROBE_TIMEOUT)
+        word = _read_exactly(self.sock, 4)
+        if len(word) != 4:
+            raise OSError("the sandbox's fork server ended before it was ready")
+        self.probed = struct.unpack(">i", word)[0] == 0
 
     def ensure_started(self) -> None:
         """Start the server unless this process already has a live one (call with ``lock`` held)."""
-        if self.sock is not None and self.owner == os.getpid() and self.proc.poll() is None:
+        if self.started_here() and self.proc.poll() is None:
             return
+        self.probed = None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [sys.executable, "-I", str(ZYGOTE), str(theirs.fileno())] + (["--torch"] if self.torch else [])
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=sandbox_env(),
@@ -147,15 +194,11 @@ class Zygote:
             for attempt in (1, 2):
                 self.ensure_started()
                 try:
+                    self._read_probe()
                     self.sock.settimeout(timeout)
                     request = json.dumps(settings).encode()
                     socket.send_fds(self.sock, [struct.pack(">I", len(request)) + request], fds)
-                    reply = b""
-                    while len(reply) < 4:
-                        chunk = self.sock.recv(4 - len(reply))
-                        if not chunk:
-                            break
-                        reply += chunk
+                    reply = _read_exactly(self.sock, 4)
                     if len(reply) == 4:
                         return struct.unpack(">i", reply)[0]
                 except (OSError, socket.timeout):
@@ -174,13 +217,24 @@ class Zygote:
         self.proc = None
 
 
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    """Up to ``size`` bytes from ``sock``: fewer only when it closed."""
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 _zygotes = {False: Zygote(torch=False), True: Zygote(torch=True)}
 for _z in _zygotes.values():
     atexit.register(_z.close)
 
 
 def start_fork_server(torch: bool = False) -> None:
-    """Start a fork server now, so that its imports overlap the caller's own (pytest, rich)."""
+    """Start a fork server now, so that its imports (and the isolation probe it makes) overlap the caller's."""
     zygote = _zygotes[torch]
     if hasattr(os, "fork"):
         with zygote.lock:

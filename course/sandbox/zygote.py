@@ -22,7 +22,8 @@ Each learner process is two processes:
   :class:`child.Server`.
 
 Both die with their parent (``PR_SET_PDEATHSIG``), and the zygote dies with the verdict process, so nothing
-outlives a grading run. ``python -I zygote.py --probe`` exits 0 when this machine can build the sandbox.
+outlives a grading run. ``python -I zygote.py --probe DIR`` exits 0 when this machine can build the sandbox;
+a fork server says the same in the first word it sends.
 """
 import base64
 import ctypes
@@ -547,7 +548,7 @@ def serve(sock: socket.socket) -> None:
         sock.send(struct.pack(">i", pid))
 
 
-def probe(mountpoint: str) -> int:
+def probe(mountpoint: str, allowed: list[str]) -> int:
     """0 when a forked process can enter the namespaces and build a learner's root at ``mountpoint``."""
     pid = os.fork()
     if pid == 0:
@@ -557,7 +558,7 @@ def probe(mountpoint: str) -> int:
             if inner == 0:
                 try:
                     build_root(dict(mountpoint=mountpoint, scratch=1 << 20, name="probe", files=[], devices=[]),
-                               readonly_paths(os.path.dirname(os.path.abspath(__file__))), [])
+                               allowed, [])
                     os._exit(0 if os.listdir(LEARNER_WORK) == ["probe"] else 1)
                 except BaseException:
                     os._exit(1)
@@ -565,6 +566,16 @@ def probe(mountpoint: str) -> int:
         except BaseException:
             os._exit(1)
     return 0 if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0 else 1
+
+
+def probe_here(allowed: list[str]) -> int:
+    """:func:`probe` at a fresh folder in the working directory (the verdict process's temporary folder)."""
+    mountpoint = os.path.abspath(f"course-probe-{os.getpid()}")
+    os.mkdir(mountpoint, 0o700)
+    try:
+        return probe(mountpoint, allowed)
+    finally:
+        os.rmdir(mountpoint)
 
 
 ALLOWED: list[str] = []
@@ -576,13 +587,17 @@ def main(argv) -> int:
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     if argv[1:2] == ["--probe"]:
-        return probe(argv[2])
+        return probe(argv[2], readonly_paths(here))
     die_with_parent()
     preload(torch="--torch" in argv[2:])
     import child, codec  # noqa: F401,E401  (ready before the first fork)
     ALLOWED = readonly_paths(here)   # after the preload: what it mapped is allowed
     MASKED = masked_paths(ALLOWED, here)
-    serve(socket.socket(fileno=int(argv[1])))
+    sock = socket.socket(fileno=int(argv[1]))
+    # The first word says whether this machine gives learner processes their namespaces: the verdict process
+    # needs to know before its first learner, and asking here costs a fork instead of an interpreter.
+    sock.send(struct.pack(">i", probe_here(ALLOWED)))
+    serve(sock)
     return 0
 
 

@@ -1,18 +1,16 @@
 """Exercise 9 GPU checks (``--device cuda`` only): the learner's trainer really runs on CUDA."""
 import time
 
-import pytest
 import torch
 
-from course.checks import CheckFailure, check, tr
+from course.checks import CheckFailure, check, gpu, tr
 from course.data import tensor_loader
 from course.mistakes.pytorch import TRAINER_CODES, recognise_errors
 from exercise9.helpers import (accuracy_here, expect_number, grading_rng, learner_loader, learner_mlp,
                                relabelled_mnist, state_of)
 
-pytestmark = pytest.mark.gpu
 
-
+@gpu
 @check("gpu.fit_cuda", 2, hidden=True, ja="GPU: cuda で fit、モデルが GPU 上、正解率 90% 以上", timeout=30,
        hint=tr("model.to(device) in fit, batches .to(device), .item() instead of .numpy()",
                "fit で model.to(device)、バッチを .to(device)、.numpy() ではなく .item() を使います"))
@@ -41,6 +39,7 @@ def test_fit_on_cuda(learner, reference, device):
                            got=round(accuracy, 4))
 
 
+@gpu
 @check("gpu.epoch_on_device", 1, hidden=True, ja="GPU: train_one_epoch と evaluate が cuda で動く", timeout=30)
 def test_epoch_on_cuda(learner, mnist, device):
     """train_one_epoch and evaluate run with the model and the batches on CUDA"""
