@@ -105,3 +105,34 @@ def test_an_unbreakable_heading_part_moves_whole():
 def test_a_rounded_value_never_reads_as_exact():
     assert fmt(np.array([0.999955, 4.5398e-05, 0.5])) == "[1.000, 4.540e-05, 0.5]"
     assert fmt_pair(1.117470, 1.1174702) == ("1.11747", "1.1174702")     # not 1.11747 vs 1.117470
+
+
+def _syntax_error_result() -> ExerciseResult:
+    message = "your code raised SyntaxError: '(' was never closed (activations.py, line 7)"
+    checks = [CheckResult(id=f"c{i}", status="error", score=0.0, max_score=1.0, diagnosis="syntax-error",
+                          message=message, title=f"check {i}", hint=f"about function {i}") for i in range(3)]
+    checks.append(CheckResult(id="c3", status="failed", score=0.0, max_score=1.0, message="wrong values",
+                              title="check 3", hint="about function 3"))
+    return ExerciseResult(id="exercise3", checks=checks)
+
+
+def test_a_module_that_does_not_load_shows_its_error_once_and_no_function_hints():
+    text = render(exercise_lines(_syntax_error_result(), "en", public_only=True), None)
+    assert text.count("SyntaxError") == 1 and text.count("the same error as c0 above") == 2
+    assert "about function 0" not in text and "about function 1" not in text
+    assert "about function 3" in text                        # an ordinary failure keeps its hint
+    ja = render(exercise_lines(_syntax_error_result(), "ja", public_only=True), None)
+    assert ja.count("上の c0 と同じエラーです") == 2
+
+
+def test_notebook_html_shows_the_lines_of_the_terminal():
+    import html
+    import re
+
+    from course.render.html import exercise_html
+    for lang in ("en", "ja"):
+        result = _syntax_error_result()
+        shown = html.unescape(re.sub(r"<[^>]+>", "", exercise_html(result, lang)))
+        for row in render(exercise_lines(result, lang, public_only=True), None).splitlines():
+            assert row.strip() in shown
+        assert 'data-passed="false"' in exercise_html(result, lang) and "%course hint exercise3" in shown

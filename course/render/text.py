@@ -39,6 +39,10 @@ class Line:
         return "".join(text for text, _ in self.parts)
 
 
+# Diagnoses of a module that cannot be loaded at all: every check that needs it ends with the same error.
+SHOWN_ONCE = frozenset({"syntax-error", "import-error", "exit-called"})
+
+
 def line(*parts, indent: int = 0, hang: int | None = None) -> Line:
     """A :class:`Line` from plain strings (unstyled) and ``(text, style)`` pairs."""
     return Line(tuple(p if isinstance(p, tuple) else (p, "") for p in parts if p), indent, hang)
@@ -75,7 +79,8 @@ def check_body(check: CheckResult, lang: str) -> list[Line]:
         lines.append(line((f"{pick(LABELS['diagnosis'], lang)} [{check.diagnosis}]", "diagnosis"), " ",
                           explain(check.diagnosis, lang)))
     hint = check_text_in(check, "hint", lang)
-    if hint and check.status != "skipped":
+    # A check's hint is about its function; a module that does not load needs its error read first.
+    if hint and check.status != "skipped" and check.diagnosis not in SHOWN_ONCE:
         lines.append(line((f"{pick(LABELS['hint'], lang)}:", "hint"), " ", hint))
     return lines
 
@@ -101,7 +106,15 @@ def exercise_lines(result: ExerciseResult, lang: str, *, public_only: bool) -> l
     ex = registry.get(result.id)
     kind = tr("public checks", "公開チェック") if public_only else tr("all checks", "全チェック")
     lines = [line((ex.id, "bold"), f" — {pick(ex.title, lang)}  ", (unbreakable(f"({pick(kind, lang)})"), "dim"))]
+    first_of = {}      # a module that cannot load fails every check alike: its error is shown once
     for check in result.checks:
+        key = (check.diagnosis, check_text_in(check, "message", lang))
+        if check.diagnosis in SHOWN_ONCE and key in first_of:
+            lines += [check_header(check, lang), Line(line(pick(tr(
+                f"the same error as {first_of[key]} above", f"上の {first_of[key]} と同じエラーです"), lang)).parts,
+                DETAIL_INDENT)]
+            continue
+        first_of.setdefault(key, check.id)
         lines += check_lines(check, lang)
     lines.append(score_line(result, lang))
     if result.isolation == "process":
