@@ -713,9 +713,9 @@ def test_learner_processes_end_with_a_killed_grader(tmp_path):
 
 
 @namespaces_only
-def test_sysv_shared_memory_is_the_learner_process_own(tmp_path):
-    """Shared memory segments are not counted by RLIMIT_DATA and outlive their creator: each learner process
-    has an IPC namespace of its own, gone with it."""
+def test_sysv_shared_memory_is_refused_and_never_reaches_the_host(tmp_path):
+    """Shared memory segments are not counted by RLIMIT_DATA and outlive their creator: learner code may make
+    none (the seccomp filter), and each learner process has an IPC namespace of its own besides."""
     before = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
     session = _session(tmp_path, """
         import ctypes
@@ -724,7 +724,7 @@ def test_sysv_shared_memory_is_the_learner_process_own(tmp_path):
             return libc.shmget(0x5eed, 1 << 20, 0o1000 | 0o666) >= 0    # IPC_CREAT
         """)
     try:
-        assert session.module("probe").segment() is True
+        assert session.module("probe").segment() is False
         assert Path("/proc/sysvipc/shm").read_text().splitlines()[1:] == before
     finally:
         session.close()
@@ -775,3 +775,38 @@ def test_what_learner_code_printed_comes_back_with_its_error(tmp_path):
         assert "labels are [1, 2]" in error.value.output
     finally:
         session.close()
+
+
+def _can_unshare_user() -> bool:
+    import shutil as _shutil
+    import subprocess as _subprocess
+    return bool(_shutil.which("unshare")) and _subprocess.run(
+        ["unshare", "-Ur", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_unshare_user(), reason="needs unshare(1) and unprivileged user namespaces")
+def test_a_sandbox_that_cannot_be_made_grades_nothing_rather_than_the_learners_zero(tmp_path):
+    """The machine out of namespaces (a user namespace whose limit is 0, as after an exhaustion): the keeper
+    cannot enter them, no learner code runs, and nothing is graded: `course check` says so (exit 1) and
+    grade_exercise raises SandboxUnavailable, so a batch stores no result for it."""
+    import subprocess as _subprocess
+    import sys as _sys
+    script = ("echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" -m course check exercise0 --path \"$1\"")
+    argv = ["unshare", "-Ur", "sh", "-c", script, _sys.executable, str(paths.kit_root() / "solutions")]
+    done = _subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=paths.kit_root(),
+                           env={**os.environ, "COURSE_SANDBOX": "namespaces", "COURSE_LANG": "en"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "exercise0 was not checked: no sandbox could be set up" in done.stdout.replace("\n", " ")
+    assert "score" not in done.stdout
+
+
+def test_a_pool_worker_with_weaker_isolation_than_the_run_grades_nothing(monkeypatch):
+    from course.batch.pool import Settings, grade_unit
+    from course.sandbox.launch import SandboxUnavailable
+    monkeypatch.setenv("COURSE_SANDBOX", "process")
+    isolation_mode.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable, match="process isolation where the run was accepted at namespaces"):
+            grade_unit(str(paths.kit_root() / "solutions"), "exercise0", Settings(isolation="namespaces"))
+    finally:
+        isolation_mode.cache_clear()

@@ -1,7 +1,8 @@
 """Attacks on the grading sandbox that are contained today, kept as regression tests.
 
 Each test plays a hostile learner (or a hostile reply on the channel) and fails if the protection it meets
-goes away: the learner process cannot unmount, remount, signal, trace or raise its limits; it reaches no
+goes away: the learner process cannot unmount, remount, signal, trace, raise its limits, make a namespace or
+get memory no limit counts; it reaches no
 loopback address (IPv4 or IPv6) of the grader; a reply cannot smuggle an object array or a huge array into
 the verdict process; special files in a submission are refused, never read; time spent in threads and in
 child processes is counted; and in ``uid`` isolation it can neither signal nor look into the verdict process
@@ -70,6 +71,13 @@ POWERS = """
         out["root"] = sorted(os.listdir("/"))
         out["kit_through_proc"] = [n for n in ("solutions", "graders", ".git", "tests")
                                    if os.path.lexists(f"/proc/1/root{KIT}/{n}") or os.path.lexists(f"{KIT}/{n}")]
+        # Every kind of namespace, and first a user namespace (unprivileged, it would give every capability
+        # back): each one made would count against the machine's limits for the grader's uid.
+        kinds = {"user": 0x10000000, "mnt": 0x20000, "ipc": 0x8000000, "net": 0x40000000, "uts": 0x4000000,
+                 "pid": 0x20000000, "cgroup": 0x2000000}
+        out["namespaces_made"] = [kind for kind, flag in kinds.items() if libc.unshare(flag) == 0]
+        with open("/proc/sys/user/max_user_namespaces") as f:
+            out["max_user_namespaces"] = f.read().strip()
         return out
     """
 
@@ -92,6 +100,44 @@ def test_learner_code_cannot_unmount_remount_signal_trace_or_raise_its_limits(tm
     # /proc/1/root is its own root: no way back to the grader's filesystem through it.
     assert seen["proc1_root"] == seen["root"]
     assert seen["kit_through_proc"] == []
+    assert seen["namespaces_made"] == [] and seen["max_user_namespaces"] == "0"
+
+
+SHARED_MEMORY = """
+    import ctypes, mmap, os
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def attempts():
+        out = {}
+        for name, make in (("anonymous_shared", lambda: mmap.mmap(-1, 1 << 20)),
+                           ("memfd", lambda: os.memfd_create("x")),
+                           ("anonymous_private", lambda: mmap.mmap(-1, 1 << 20, flags=mmap.MAP_PRIVATE))):
+            try:
+                make()
+                out[name] = 0
+            except OSError as exc:
+                out[name] = exc.errno
+        out["sysv_shm"] = 0 if libc.shmget(0, 1 << 20, 0o1600) >= 0 else ctypes.get_errno()   # IPC_PRIVATE
+        with open("/dev/shm/mine", "w+b") as f:                  # a file in the learner's own tmpfs: counted
+            f.truncate(1 << 20)
+            mmap.mmap(f.fileno(), 1 << 20)
+        out["dev_shm_file"] = 0
+        return out
+    """
+
+
+@pytest.mark.skipif(isolation_mode() not in ("namespaces", "uid") or
+                    os.uname().machine not in ("x86_64", "aarch64"), reason="the seccomp filter of those levels")
+def test_learner_code_gets_no_memory_that_no_limit_counts(tmp_path):
+    """Shared anonymous mappings, memfd files and SysV segments are outside RLIMIT_DATA and the tmpfs size:
+    refused. Private memory and shared files in /dev/shm (the learner's tmpfs) still work."""
+    session = _session(tmp_path, SHARED_MEMORY)
+    try:
+        seen = session.module("probe").attempts()
+    finally:
+        session.close()
+    assert seen == {"anonymous_shared": errno.EPERM, "memfd": errno.EPERM, "anonymous_private": 0,
+                    "sysv_shm": errno.EPERM, "dev_shm_file": 0}
 
 
 @namespaces_only

@@ -128,7 +128,7 @@ class GradingWorker(WorkerPlugin):
             callback = worker.periodic_callbacks.pop(name, None) if worker is not None else None
             if callback is not None:
                 callback.stop()
-        import course.grading.run  # noqa: F401  (pytest and the graders' engine, loaded once)
+        import course.grading.plugin  # noqa: F401  (pytest and the graders' engine, loaded once)
         from course.sandbox.launch import start_fork_server
 
         # Started from the worker's main thread, which lives as long as the worker: each fork server dies

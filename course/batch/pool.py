@@ -42,6 +42,9 @@ class Settings:
     # Folders every learner process must not see: all the class's submissions (learner code could look for a
     # classmate's work and import it). Not part of the key: it changes no honest result.
     hide: tuple[str, ...] = ()
+    # The isolation the run was accepted at (``course grade`` checked it in its own process): a worker that
+    # finds a weaker one grades nothing rather than let learner code run with less. Empty: not checked here.
+    isolation: str = ""
 
     def key(self) -> tuple:
         return (self.lang, self.device, self.timeout, self.memory_gib)
@@ -83,7 +86,11 @@ def grade_unit(exercises_dir: str, exercise_id: str, settings: Settings) -> dict
     """Grade one exercise of one submission in a worker; the result crosses back as its JSON form."""
     from course.grading.limits import exercise_limits
     from course.grading.run import grade_exercise
+    from course.sandbox.launch import SandboxUnavailable, isolation_mode
 
+    if settings.isolation and isolation_mode() != settings.isolation:
+        raise SandboxUnavailable(f"this grading worker has {isolation_mode()} isolation where the run was accepted "
+                                 f"at {settings.isolation}: nothing graded in it")
     exercise = registry.get(exercise_id)
     result = grade_exercise(Path(exercises_dir), exercise, lang=settings.lang, device=settings.device,
                             limits=exercise_limits(exercise, settings.timeout, settings.memory_gib),
@@ -104,7 +111,7 @@ def _worker_init(parent: int) -> None:
     # The grading engine (pytest, the result model) is imported now, while the pool starts, not in the first unit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="exit-with-parent").start()
-    import course.grading.run  # noqa: F401
+    import course.grading.plugin  # noqa: F401
 
 
 def _exit_with(pid: int) -> None:

@@ -59,7 +59,9 @@ def grade_public(folder, chosen, lang: str, *, timeout: float | None = None, mem
     all grade through here."""
     from course import environment
     from course.grading.run import grade_exercise
+    from course.i18n import pick, tr
     from course.result import SubmissionResult
+    from course.sandbox.launch import SandboxUnavailable
 
     # The graders need no third-party pytest plugin, and importing the ones installed beside the learner's
     # packages (anyio's and platformdirs', both pulled in by Jupyter) costs about 0.1-0.2 s per check.
@@ -72,8 +74,14 @@ def grade_public(folder, chosen, lang: str, *, timeout: float | None = None, mem
             if ex.torch and not environment.has("torch"):
                 skipped[ex.id] = environment.needs_torch(ex.id, lang)
                 continue
-            result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
-                                                   limits=make_limits(ex, timeout, memory)))
+            try:
+                result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
+                                                       limits=make_limits(ex, timeout, memory)))
+            except SandboxUnavailable as exc:
+                skipped[ex.id] = pick(tr(f"{ex.id} was not checked: no sandbox could be set up for your code on "
+                                         f"this machine ({exc}); try again", f"{ex.id} はチェックしていません: この"
+                                         f"マシンであなたのコードのサンドボックスを用意できませんでした ({exc})。"
+                                         f"もう一度試してください"), lang)
     finally:
         if saved is None:
             os.environ.pop(NO_PLUGINS)

@@ -170,8 +170,9 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
 
     started = time.monotonic()
     require_device(device)
-    if scheduler is None:   # a cluster's workers report their own isolation (course.batch.cluster)
-        require_isolation(isolation)
+    accepted = ""           # a cluster's workers report their own isolation (course.batch.cluster)
+    if scheduler is None:
+        accepted = require_isolation(isolation)
     try:
         chosen = [registry.get(n) for n in exercise_names] if exercise_names else list(registry.exercises())
         submissions = discover([Path(f) for f in folders], assignment)
@@ -185,7 +186,7 @@ def grade(folders, exercise_names, jobs, store_path, no_store, force, assignment
         for note in sub.notes:
             click.echo(f"{sub.learner}: {note}", err=True)
     settings = Settings(lang=resolve_lang(lang), device=device, timeout=timeout, memory_gib=memory,
-                        hide=tuple(str(p) for p in submission_folders(submissions)))
+                        hide=tuple(str(p) for p in submission_folders(submissions)), isolation=accepted)
     try:
         with store, ClassProgress() as progress:
             runner = _cluster(scheduler, shared_fs, jobs, chosen, progress, isolation)

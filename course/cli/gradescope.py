@@ -131,13 +131,13 @@ def run(root, exercise_names, isolation):
             "`course gradescope build --isolation process` to accept plain process isolation.")})
         sys.exit(1)
     with tempfile.TemporaryDirectory() as tmp:
-        doc, score_line = _grade_upload(root, Path(tmp), chosen, jobs=cpus.usable_cpus())
+        doc, score_line = _grade_upload(root, Path(tmp), chosen, jobs=cpus.usable_cpus(), isolation=mode)
         reaper.kill_descendants()
     _write_results(results_path, doc, time.monotonic() - started)
     click.echo(score_line, err="tests" not in doc or not doc["tests"])
 
 
-def _grade_upload(root: Path, tmp: Path, chosen, jobs: int) -> tuple[dict, str]:
+def _grade_upload(root: Path, tmp: Path, chosen, jobs: int, isolation: str = "") -> tuple[dict, str]:
     """(results.json object, the line to print) for the upload in ROOT/submission."""
     from course.batch.discover import Submission, find_single_submission, gather_loose_modules
     from course.batch.pool import Settings, grade_class
@@ -157,7 +157,7 @@ def _grade_upload(root: Path, tmp: Path, chosen, jobs: int) -> tuple[dict, str]:
     lang = os.environ.get("COURSE_LANG", "en")
     with ResultStore(":memory:") as store:
         outcome = grade_class([Submission("submission", folder, upload)], chosen, store,
-                              settings=Settings(lang=lang), jobs=jobs)
+                              settings=Settings(lang=lang, isolation=isolation), jobs=jobs)
     for line in outcome.errors:
         click.echo(f"kit error: {line}", err=True)
     result = outcome.results[0]

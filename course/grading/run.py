@@ -25,7 +25,8 @@ from course.sandbox.remote import LearnerSession
 def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_only: bool = False,
                    limits: Limits | None = None, lang: str = "en", device: str = "cpu",
                    hide: list[Path] = (), retry_timeouts: bool = True) -> ExerciseResult:
-    """Run one exercise's checks (public only, or all) on a learner's ``exercises/`` folder.
+    """Run one exercise's checks (public only, or all) on a learner's ``exercises/`` folder. Raises
+    :class:`~course.sandbox.launch.SandboxUnavailable` when no sandbox could be set up for it.
 
     A timeout seen while the machine was overloaded, or one where the learner's code had not used its CPU
     budget, is not stored as the learner's: the exercise is graded once more (``retry_timeouts``)."""
@@ -54,6 +55,8 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
             plugin.run(graders, verdicts)
     finally:
         session.close()
+    if verdicts.sandbox_failed is not None:     # the machine's failure: no result, rather than the learner's 0
+        raise verdicts.sandbox_failed
     if public_only and not (graders / "hidden").is_dir():
         verdicts.hidden_not_run += _count_shipped_hidden(graders)
     if retry_timeouts and verdicts.timeouts and ("wall" in verdicts.timeouts or overloaded()):

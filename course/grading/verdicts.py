@@ -20,6 +20,7 @@ from course.checks.collect import Grader
 from course.grading.expected import Expected, Undecidable, source_for
 from course.i18n import LABELS, LANGS, pick, tr
 from course.result import CheckResult
+from course.sandbox.launch import SandboxUnavailable
 from course.sandbox.remote import LearnerCrash, LearnerError, LearnerSession, LearnerTimeout, MissingName, wall_cap
 
 # Why a GPU-marked check is skipped where there is no CUDA.
@@ -46,6 +47,7 @@ class Verdicts:
         self.timeouts: list[str] = []     # the kind ("cpu" or "wall") of each check that timed out
         self.collected: list[Grader] = []  # the checks that will run, to account for every one of them
         self.started = time.monotonic()
+        self.sandbox_failed: SandboxUnavailable | None = None   # then no result of this run may be kept
 
     def fixture(self, name: str, grader: Grader):
         """The value of the graders' fixture ``name`` for ``grader``: ``learner`` (the learner's modules, run in
@@ -89,6 +91,8 @@ class Verdicts:
     def record(self, grader: Grader, exc: BaseException | None, duration: float, skipped: str | None = None):
         """Keep the result of one finished check: ``exc`` is what ended it (None: passed), ``skipped`` why it
         did not run."""
+        if isinstance(exc, SandboxUnavailable):
+            self.sandbox_failed = exc
         try:
             self.results.append(self.to_result(grader, exc, duration, skipped))
         except Exception as error:   # whatever came back, the check keeps its points in the maximum

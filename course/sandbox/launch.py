@@ -259,6 +259,12 @@ def runs_dir() -> Path:
 CPU_SLACK = 10
 
 
+class SandboxUnavailable(Exception):
+    """No sandbox could be set up for a learner process (namespaces or processes exhausted on the machine, a
+    fork server that does not answer): the machine's failure, never the learner's. The exercise is not graded
+    and nothing is recorded for it; a later run grades it."""
+
+
 class LearnerProcess:
     """One running learner process: its pipes, its captured output and its temporary folder."""
 
@@ -289,12 +295,23 @@ class LearnerProcess:
         status_rx, status_tx = os.pipe()
         try:
             self.pid = _zygotes[torch].spawn(settings, [child_rx, child_tx, out, status_tx], timeout=120)
+        except OSError as exc:
+            for fd in (parent_rx, parent_tx, status_rx, self.output_fd):
+                os.close(fd)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise SandboxUnavailable(str(exc)) from None
         finally:
             for fd in (child_rx, child_tx, out, status_tx):
                 os.close(fd)
         self.rx, self.tx, self.status_fd = parent_rx, parent_tx, status_rx
         self.returncode: int | None = None
         self.learner_pid = self._read_status(timeout=120) or 0
+        if not self.learner_pid:
+            # The keeper could not make the namespaces or fork (it reports pid 0), before any learner code ran:
+            # the machine's failure, which learner code cannot fake.
+            why = self.output_tail().strip() or "the keeper reported no learner process"
+            self.kill()
+            raise SandboxUnavailable(why)
 
     def _read_status(self, timeout: float) -> int | None:
         if not select.select([self.status_fd], [], [], timeout)[0]:

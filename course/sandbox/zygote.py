@@ -362,6 +362,10 @@ def _remove_owned(folder: str, uid: int) -> None:
             _remove_owned(entry.path, uid)
 
 
+# The namespace kinds whose per-user-namespace limits /proc/sys/user holds (max_<kind>_namespaces).
+NAMESPACE_KINDS = ("user", "mnt", "ipc", "net", "pid", "uts", "cgroup", "time")
+
+
 def limit_processes(count: int) -> None:
     """At most about ``count`` processes and threads in the sandbox, so a fork bomb stops there instead of
     starving the machine until its check times out. The PID namespace's own pid_max (Linux 6.14+) holds even
@@ -373,6 +377,13 @@ def limit_processes(count: int) -> None:
             f.write(str(count))
     except OSError:
         pass
+    # No namespace of any kind may be made from here on. Without capabilities learner code could still make a
+    # user namespace (unprivileged), be root there with every capability, and make more namespaces to hold:
+    # they count against the machine's limits for the grader's uid, so a learner could exhaust them and make
+    # the next sandbox fail (bubblewrap's --disable-userns does the same).
+    for kind in NAMESPACE_KINDS:
+        with open(f"/proc/sys/user/max_{kind}_namespaces", "w") as f:
+            f.write("0")
     # Read-only from here on: learner code is root of this PID namespace and could raise it again.
     _mount("/proc/sys", "/proc/sys", None, MS_BIND | MS_REC, None, "binding /proc/sys")
     _mount(None, "/proc/sys", None, MS_REMOUNT | MS_BIND | MS_RDONLY, None, "sealing /proc/sys")
@@ -391,6 +402,57 @@ def drop_privileges() -> None:
     nothing = (ctypes.c_uint32 * 6)()   # effective, permitted, inheritable: two 32-bit words each
     _check(_libc.capset(header, nothing), "dropping capabilities")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
+
+
+# Memory no resource limit counts: anonymous shared mappings and memfd files are shmem, outside RLIMIT_DATA
+# and outside the size of the learner's tmpfs, and so are SysV shared memory segments. Learner code gets none
+# of them (EPERM); shared memory it needs is a file in /dev/shm, which is that tmpfs. By syscall number:
+SECCOMP_DENIED = {"x86_64": {"memfd_create": 319, "memfd_secret": 447, "shmget": 29, "mmap": 9},
+                  "aarch64": {"memfd_create": 279, "memfd_secret": 447, "shmget": 194, "mmap": 222}}
+AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+X32_SYSCALL_BIT = 0x40000000                 # x86_64's x32 ABI numbers its syscalls from here: refused whole
+MAP_SHARED, MAP_ANONYMOUS = 0x01, 0x20       # MAP_SHARED_VALIDATE (0x03) has the MAP_SHARED bit too
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_AND_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x54, 0x06
+SECCOMP_NR, SECCOMP_ARCH, SECCOMP_ARG3 = 0, 4, 16 + 3 * 8    # offsets in struct seccomp_data (little endian)
+
+
+def deny_unlimited_memory() -> None:
+    """Install the seccomp filter that refuses :data:`SECCOMP_DENIED` (mmap only when both shared and
+    anonymous). Needs no_new_privs, set before. Raises on a machine whose architecture it does not know, so
+    the learner process never runs without it."""
+    machine = os.uname().machine
+    if machine not in SECCOMP_DENIED:
+        raise OSError(f"no seccomp filter for {machine}: the sandbox cannot cap shared memory there")
+    nr = SECCOMP_DENIED[machine]
+    deny = SECCOMP_RET_ERRNO | errno.EPERM
+    program = [(BPF_LD_W_ABS, 0, 0, SECCOMP_ARCH),
+               (BPF_JEQ_K, 1, 0, AUDIT_ARCH[machine]),
+               (BPF_RET_K, 0, 0, deny),                                   # another ABI: nothing runs
+               (BPF_LD_W_ABS, 0, 0, SECCOMP_NR),
+               (BPF_JGE_K, 0, 1, X32_SYSCALL_BIT) if machine == "x86_64" else (BPF_JEQ_K, 0, 1, 0xFFFFFFFF),
+               (BPF_RET_K, 0, 0, deny),
+               (BPF_JEQ_K, 0, 1, nr["memfd_create"]), (BPF_RET_K, 0, 0, deny),
+               (BPF_JEQ_K, 0, 1, nr["memfd_secret"]), (BPF_RET_K, 0, 0, deny),
+               (BPF_JEQ_K, 0, 1, nr["shmget"]), (BPF_RET_K, 0, 0, deny),
+               (BPF_JEQ_K, 0, 3, nr["mmap"]),
+               (BPF_LD_W_ABS, 0, 0, SECCOMP_ARG3),
+               (BPF_AND_K, 0, 0, MAP_SHARED | MAP_ANONYMOUS),
+               (BPF_JEQ_K, 1, 0, MAP_SHARED | MAP_ANONYMOUS),
+               (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
+               (BPF_RET_K, 0, 0, deny)]
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                    ("k", ctypes.c_uint32)]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(SockFilter))]
+
+    filters = (SockFilter * len(program))(*[SockFilter(*op) for op in program])
+    fprog = SockFprog(len(program), filters)
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "installing seccomp")
 
 
 def limit_resources(data_bytes: int, fsize_bytes: int, cpu_seconds: int = 0) -> None:
@@ -462,6 +524,8 @@ def _learner(settings: dict, rx: int, tx: int, out: int, keeper: int) -> None:
     os.environ.update(settings["env"])
     _close_all_but({rx, tx})
     limit_resources(settings["memory"], settings["file_size"], settings.get("cpu", 0))
+    if mode in ("namespaces", "uid"):
+        deny_unlimited_memory()
     import child  # imported by main() already: this is a lookup
     child.serve(rx, tx, workdir)
 
