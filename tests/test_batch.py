@@ -1,18 +1,15 @@
 """Batch grading: finding submissions, parallel grading, the results store, resuming after SIGKILL."""
 import json
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from course import paths, planted
 from course.batch.discover import DiscoveryError, discover
-from processes import descendants
+from processes import alive, kill_grading_midway, stored_rows
 
 pytestmark = pytest.mark.skipif(not paths.graders_dir("exercise0").is_dir(), reason="exercise0 graders absent")
 KIT = Path(__file__).resolve().parent.parent
@@ -31,11 +28,6 @@ def _grade(*args, cwd: Path, check=True):
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
-
-
-def _rows(store: Path) -> dict:
-    with sqlite3.connect(store) as db:
-        return {(l, e): t for l, e, t in db.execute("SELECT learner, exercise, graded_at FROM results")}
 
 
 def test_discovers_class_folders_nbgrader_layout_and_single_submissions(tmp_path):
@@ -78,10 +70,10 @@ def test_unchanged_submissions_are_reused_changed_ones_and_force_regrade_with_th
     _learner(tmp_path / "class" / "alice")
     bob = _learner(tmp_path / "class" / "bob", "norm-over-whole-array")
     _grade(tmp_path / "class", "--json", "first.json", cwd=tmp_path)
-    first = _rows(tmp_path / "grades.sqlite")
+    first = stored_rows(tmp_path / "grades.sqlite")
     again = _grade(tmp_path / "class", "--json", "second.json", cwd=tmp_path)
     assert "graded 0 exercise(s), reused 2" in again.stderr
-    assert _rows(tmp_path / "grades.sqlite") == first
+    assert stored_rows(tmp_path / "grades.sqlite") == first
     assert json.loads((tmp_path / "first.json").read_text()) == json.loads((tmp_path / "second.json").read_text())
 
     module = next((bob / "exercises" / "exercise0").glob("*.py"))
@@ -93,7 +85,7 @@ def test_unchanged_submissions_are_reused_changed_ones_and_force_regrade_with_th
     assert "graded 2 exercise(s), reused 0" in forced.stderr
     scores = lambda name: [r["score"] for r in json.loads((tmp_path / name).read_text())]
     assert scores("forced.json") == scores("first.json")
-    assert len(_rows(tmp_path / "grades.sqlite")) == 2
+    assert len(stored_rows(tmp_path / "grades.sqlite")) == 2
 
 
 def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(tmp_path):
@@ -101,28 +93,16 @@ def test_a_run_killed_with_sigkill_resumes_without_losing_or_doubling_anything(t
     for i in range(n):
         _learner(tmp_path / "class" / f"s{i:02d}", "zero-row-nan" if i % 2 else None)
     store = tmp_path / "grades.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "course", "grade", str(tmp_path / "class"), "-e", "exercise0",
-                             "--jobs", "1"], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(KIT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if store.exists() and len(_rows(store)) >= 2:
-            break
-        time.sleep(0.05)
-    family = descendants(proc.pid)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    before = _rows(store)
+    argv = [sys.executable, "-m", "course", "grade", str(tmp_path / "class"), "-e", "exercise0", "--jobs", "1"]
+    # Workers, their sandbox fork servers and learner processes all end within 10 s.
+    before, family = kill_grading_midway(argv, tmp_path, store, {**os.environ, "PYTHONPATH": str(KIT)}, linger=10)
     assert 2 <= len(before) < n, "the run finished before it could be killed midway"
     assert family, "the run had started no workers"
-    deadline = time.monotonic() + 10   # workers, their sandbox fork servers and learner processes all end
-    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in family):
-        time.sleep(0.1)
-    assert not [pid for pid in family if Path(f"/proc/{pid}").exists()]
+    assert not alive(family)
 
     resumed = _grade(tmp_path / "class", "--json", "out.json", cwd=tmp_path)
     assert f"graded {n - len(before)} exercise(s), reused {len(before)}" in resumed.stderr
-    after = _rows(store)
+    after = stored_rows(store)
     assert len(after) == n
     assert all(after[key] == stamp for key, stamp in before.items())   # nothing graded twice
     results = json.loads((tmp_path / "out.json").read_text())

@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ import cloudpickle  # noqa: E402  (comes with distributed)
 from course import paths, planted, registry  # noqa: E402
 from course.batch import cluster  # noqa: E402
 from course.batch.discover import discover  # noqa: E402
-from processes import descendants  # noqa: E402
+from processes import alive, kill_grading_midway, stored_rows  # noqa: E402
 from course.batch.hashing import graders_hash  # noqa: E402
 from course.batch.pool import LocalPool, Settings, Unit, grade_class  # noqa: E402
 from course.sandbox.launch import isolation_mode  # noqa: E402
@@ -57,14 +56,6 @@ def _timeless(value):
     return value
 
 
-def _rows(store: Path) -> dict:
-    with sqlite3.connect(store) as db:
-        try:
-            return {(l, e): t for l, e, t in db.execute("SELECT learner, exercise, graded_at FROM results")}
-        except sqlite3.OperationalError:   # the run has not made its table yet
-            return {}
-
-
 class _Finished:
     """A progress receiver that counts each learner it is told is complete."""
 
@@ -92,7 +83,7 @@ def test_a_local_cluster_grades_a_class_to_the_same_json_as_the_local_pool(tmp_p
     assert [r["score"] == r["max_score"] for r in got] == [True, False, False]   # carol lacks exercise3
     # The workers ran the sandbox `course grade` runs here, at the same level.
     assert {e["isolation"] for r in got for e in r["exercises"]} == {isolation_mode()}
-    assert set(_rows(tmp_path / "dask.sqlite")) == set(_rows(tmp_path / "pool.sqlite"))
+    assert set(stored_rows(tmp_path / "dask.sqlite")) == set(stored_rows(tmp_path / "pool.sqlite"))
 
     again = _grade(klass, *selection, "--scheduler", "local:2", "--store", "dask.sqlite", cwd=tmp_path)
     assert again.returncode == 0 and "graded 0 exercise(s), reused 6" in again.stderr
@@ -210,26 +201,15 @@ def test_a_cluster_run_killed_with_sigkill_resumes_and_leaves_no_process(tmp_pat
     for i in range(n):
         planted.make_submission(tmp_path / "class" / f"s{i:02d}", [], exercises=["exercise0"])
     store = tmp_path / "grades.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "course", "grade", str(tmp_path / "class"), "-e", "exercise0",
-                             "--scheduler", "local:1"], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(KIT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if store.exists() and len(_rows(store)) >= 2:
-            break
-        time.sleep(0.05)
-    family = descendants(proc.pid)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    before = _rows(store)
+    argv = [sys.executable, "-m", "course", "grade", str(tmp_path / "class"), "-e", "exercise0",
+            "--scheduler", "local:1"]
+    # The cluster's workers, fork servers and learner processes all end within 20 s.
+    before, family = kill_grading_midway(argv, tmp_path, store, {**os.environ, "PYTHONPATH": str(KIT)}, linger=20)
     assert 2 <= len(before) < n, "the run finished before it could be killed midway"
-    deadline = time.monotonic() + 20   # the cluster's workers, fork servers and learner processes all end
-    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in family):
-        time.sleep(0.1)
-    assert family and not [pid for pid in family if Path(f"/proc/{pid}").exists()]
+    assert family and not alive(family)
 
     resumed = _grade(tmp_path / "class", "-e", "exercise0", "--scheduler", "local:2", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert f"graded {n - len(before)} exercise(s), reused {len(before)}" in resumed.stderr
-    after = _rows(store)
+    after = stored_rows(store)
     assert len(after) == n and all(after[key] == stamp for key, stamp in before.items())

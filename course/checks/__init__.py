@@ -102,6 +102,16 @@ class CheckFailure(AssertionError):
         return "\n".join(lines)
 
 
+def _fail_none(got, expected, call, inputs) -> None:
+    """Fail at once when the function returned None where a value is expected: it has no return (or prints
+    its result instead), which is what the learner needs to hear, not a comparison with None."""
+    if got is None and expected is not None:
+        raise CheckFailure(tr("returned None: the function gives back no value",
+                              "None が返りました: 関数が値を返していません"), call=call, inputs=inputs, expected=expected, got=tr("None", "None"),
+                           hint=tr("end the function with `return <value>`; print only shows a value, it does not "
+                                   "return it", "関数の最後で `return 値` と書きます。print は値を表示するだけで、返しません"))
+
+
 def _fail_type(got, expected, call, inputs, diagnosis=None):
     raise CheckFailure(tr(f"returned {describe(got)}, expected {describe(expected)}",
                           f"返り値が {describe(got, 'ja')} です。期待値は {describe(expected, 'ja')} です"),
@@ -111,6 +121,7 @@ def _fail_type(got, expected, call, inputs, diagnosis=None):
 def expect_array(got, expected, *, call: str = "", inputs: dict | None = None, dtype_kind: str | None = None,
                  diagnose=None) -> np.ndarray:
     """Check that ``got`` is array-like with the expected shape (and dtype kind: ``"i"``, ``"f"``)."""
+    _fail_none(got, expected, call, inputs)
     try:
         arr = np.asarray(got)
     except Exception:
@@ -161,12 +172,13 @@ def expect_close(got, expected, *, call: str = "", inputs: dict | None = None, r
 
 def expect_equal(got, expected, *, call: str = "", inputs: dict | None = None, diagnose=None) -> None:
     """Fail unless ``got == expected`` exactly (ints, truth tables, lists); arrays compare elementwise."""
+    _fail_none(got, expected, call, inputs)
     if isinstance(expected, np.ndarray):
         arr = expect_array(got, expected, call=call, inputs=inputs, diagnose=diagnose)
         equal = bool(np.array_equal(arr, expected))
     else:
         equal = type(got) is type(expected) and got == expected or (
-            isinstance(expected, (int, float)) and not isinstance(got, (bool, str, list, tuple, dict))
+            isinstance(expected, (int, float)) and not isinstance(got, (bool, np.bool_, str, list, tuple, dict))
             and _num_equal(got, expected))
     if not equal:
         # Right values of the wrong type (True for 1, an array for a list) are that, whatever else fits.

@@ -13,7 +13,7 @@ import numpy as np
 from course.checks.marks import marker
 
 # What "the learner's result matches what that mistake computes" means, for float64 replays of the same
-# arithmetic: rounding differences only.
+# arithmetic: rounding differences only (the absolute part scaled to the value's magnitude, unless given).
 MATCH_RTOL, MATCH_ATOL = 1e-6, 1e-12
 
 
@@ -24,8 +24,10 @@ def cases(**computes):
     return marker("cases", **computes)
 
 
-def matches(got, value, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -> bool:
-    """True when ``got`` has ``value``'s structure and numbers close to it (dicts, lists, tuples, arrays)."""
+def matches(got, value, *, rtol: float = MATCH_RTOL, atol: float | None = None) -> bool:
+    """True when ``got`` has ``value``'s structure and numbers close to it (dicts, lists, tuples, arrays): the
+    one test of "got is what that computation gives", for the graders' replays and the structural findings.
+    ``atol`` defaults to :data:`MATCH_ATOL` times the largest finite magnitude of each value (at least 1)."""
     if isinstance(value, dict):
         return isinstance(got, dict) and got.keys() == value.keys() and all(
             matches(got[k], value[k], rtol=rtol, atol=atol) for k in value)
@@ -36,11 +38,14 @@ def matches(got, value, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL) -
         g, v = _numbers(got), _numbers(value)
     except (TypeError, ValueError):
         return False
+    if atol is None:
+        finite = v[np.isfinite(v)]
+        atol = MATCH_ATOL * max(float(np.max(np.abs(finite))) if finite.size else 0.0, 1.0)
     # NaN where the replay has NaN too (a learning rate that diverges) is the same result.
     return g.shape == v.shape and bool(np.allclose(g, v, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def which_mistake(got, variants, *, rtol: float = MATCH_RTOL, atol: float = MATCH_ATOL):
+def which_mistake(got, variants, *, rtol: float = MATCH_RTOL, atol: float | None = None):
     """The code of the first variant that ``got`` matches, or None: the one way the graders name a mistake by
     replaying it. ``variants`` is ``{code: what the reference with that mistake gives}``, or ``(code, value)``
     pairs when several replays stand for one code (each learning rate a learner might have typed)."""

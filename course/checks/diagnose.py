@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course.checks.cases import MATCH_RTOL, matches, which_mistake
 from course.checks.compare import as_float_array, constant_ratio, fmt
 from course.i18n import tr
 
 # A structural match is the same arithmetic up to rounding (the kit's float64 replays agree to ~1e-12).
-MATCH_RTOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -98,13 +98,13 @@ def structural(got, expected, *, sizes: dict[str, int] | None = None, what: str 
         return None
     label = f"{what} " if what else ""
     if g.shape != e.shape:
-        if e.ndim == 2 and g.shape == e.T.shape and np.allclose(g, e.T, rtol=MATCH_RTOL, atol=_atol(e)):
+        if e.ndim == 2 and g.shape == e.T.shape and matches(g, e.T):
             return Finding("transposed", tr(f"{label}got has shape {g.shape}, the transpose of the expected "
                                             f"{e.shape}, and holds the expected values transposed",
                                             f"{label}結果の形状 {g.shape} は期待値 {e.shape} の転置で、値も転置です"))
         return None
     if e.ndim == 2 and e.shape[0] == e.shape[1] and not np.allclose(e, e.T) and \
-            np.allclose(g, e.T, rtol=MATCH_RTOL, atol=_atol(e)):
+            matches(g, e.T):
         return Finding("transposed", tr(f"{label}got is the transpose of the expected {e.shape} matrix",
                                         f"{label}結果は期待値 ({e.shape}) の転置です"))
     if g.size and not np.any(g) and np.any(e):
@@ -140,29 +140,16 @@ def _telling_ratio(c: float, size: int) -> bool:
     return whole or size >= TELLING_SIZE
 
 
-def _atol(e: np.ndarray) -> float:
-    finite = e[np.isfinite(e)]
-    return 1e-12 * max(float(np.max(np.abs(finite))) if finite.size else 0.0, 1.0)
-
-
 def swapped(got: dict, expected: dict) -> Finding | None:
     """Two named outputs (``{"dx": …, "dy": …}``) that hold each other's expected values."""
     names = list(expected)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            if _same(got.get(a), expected[b]) and _same(got.get(b), expected[a]) and not _same(expected[a], expected[b]):
+            if matches(got.get(a), expected[b]) and matches(got.get(b), expected[a]) and \
+                    not matches(expected[a], expected[b]):
                 return Finding("outputs-swapped", tr(f"{a} holds the expected {b} and {b} the expected {a}",
                                                      f"{a} に期待値の {b} が、{b} に期待値の {a} が入っています"))
     return None
-
-
-def _same(got, expected) -> bool:
-    try:
-        g, e = as_float_array(got), as_float_array(expected)
-    except (TypeError, ValueError):
-        return False
-    # NaN where the replay has NaN matches: a mistake that overflows is confirmed by overflowing alike.
-    return g.shape == e.shape and bool(np.allclose(g, e, rtol=MATCH_RTOL, atol=_atol(e), equal_nan=True))
 
 
 def shifted(got_steps: list, want_steps: list, start) -> Finding | None:
@@ -171,22 +158,15 @@ def shifted(got_steps: list, want_steps: list, start) -> Finding | None:
     if len(got_steps) < 2 or len(got_steps) != len(want_steps):
         return None
     earlier = [start] + list(want_steps[:-1])
-    if all(_same_tree(g, w) for g, w in zip(got_steps, earlier)):
+    if all(matches(g, w) for g, w in zip(got_steps, earlier)):
         return Finding("off-by-one-step", tr(f"after each of {len(got_steps)} steps, got is the expected value of "
                                              f"the step before (step 1 gives the starting value)",
                                              f"{len(got_steps)} ステップのどの後でも、結果は 1 つ前のステップの期待値です"
                                              f" (1 ステップ目の後は初期値のまま)"))
-    if all(_same_tree(g, w) for g, w in zip(got_steps[:-1], want_steps[1:])):
+    if all(matches(g, w) for g, w in zip(got_steps[:-1], want_steps[1:])):
         return Finding("off-by-one-step", tr("after each step, got is the expected value of the step after",
                                              "各ステップの後の結果が、次のステップの期待値になっています"))
     return None
-
-
-def _same_tree(got, expected) -> bool:
-    if isinstance(expected, dict):
-        return isinstance(got, dict) and got.keys() == expected.keys() and all(
-            _same(got[k], expected[k]) for k in expected)
-    return _same(got, expected)
 
 
 def wrong_type(got, expected) -> Finding | None:
@@ -219,12 +199,12 @@ def wrong_type(got, expected) -> Finding | None:
 def replayed(got, variants, *, what: str = "") -> Finding | None:
     """The first of ``variants`` (``{code: value}`` or ``[(code, value), …]``: what the computation gives with
     that mistake; NaN matches NaN) that ``got`` matches, as a finding: the replay confirms the mistake."""
-    for code, value in variants.items() if isinstance(variants, dict) else variants:
-        if value is not None and _same_tree(got, value):
-            label = f"{what} " if what else ""
-            return Finding(code, tr(f"{label}got matches the computation replayed with this mistake",
-                                    f"{label}結果はこの誤りを入れて計算し直した値と一致します"))
-    return None
+    code = which_mistake(got, variants)
+    if code is None:
+        return None
+    label = f"{what} " if what else ""
+    return Finding(code, tr(f"{label}got matches the computation replayed with this mistake",
+                            f"{label}結果はこの誤りを入れて計算し直した値と一致します"))
 
 
 def gradients_finding(got: dict, expected: dict, failing: list[str], sizes: dict[str, int]) -> Finding | None:

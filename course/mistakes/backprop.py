@@ -89,6 +89,13 @@ MISTAKES = [
             "Nesterov が普通の Momentum になっています (先読みのステップがありません)",
             hint=("Nesterov evaluates the step where the velocity is about to take the parameters",
                   "Nesterov は速度によってパラメータが進む先の位置で更新を考えます")),
+    Mistake("nesterov-velocity-first", EX6,
+            "Nesterov updates v before moving the parameters, so the step uses the new velocity (the order of older "
+            "copies of the book's repository); the graded form moves the parameters with the velocity from before",
+            "Nesterov でパラメータを動かす前に v を更新しています (本のリポジトリの古い版の順序)。採点する形は、更新前の"
+            "速度でパラメータを動かしてから v を更新します",
+            hint=("p += m·m·v and p −= (1+m)·lr·g use v as it was; update v only after them",
+                  "p += m·m·v と p −= (1+m)·lr·g には更新前の v を使い、v の更新はその後に行います")),
     Mistake("hyperparameter-ignored", EX6,
             "the optimizer ignores a hyperparameter it was given and uses its default instead",
             "最適化手法が与えられたハイパーパラメータを使わず、既定値を使っています",

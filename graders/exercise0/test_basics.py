@@ -23,12 +23,12 @@ def test_sign(learner):
 
 
 @check("tentimes.basic", 1, ja="tentimes: 各要素を 10 倍",
-       hint=[tr("NumPy arithmetic works on a whole array at once: no loop is needed.",
-                "NumPy の演算は配列全体に一度に効きます。ループは要りません。"),
-             tr("Turn the input into an array, then multiply it by 10.",
-                "入力を配列にしてから 10 を掛けます。"),
-             tr("return np.asarray(x) * 10",
-                "return np.asarray(x) * 10")])
+       hint=[tr("The result is a new list: the one you were given stays as it is.",
+                "結果は新しいリストです。受け取ったリストはそのまま残します。"),
+             tr("Build the new list from each element times 10 (a loop that appends, or a list comprehension).",
+                "各要素を 10 倍した値から新しいリストを作ります (append するループか、リスト内包表記)。"),
+             tr("the list comprehension [10 * value for value in numlist] is a new list: return it",
+                "リスト内包表記 [10 * value for value in numlist] は新しいリストです。それを返します")])
 def test_tentimes(learner):
     """tentimes multiplies every element by 10"""
     got = learner.module("basics").tentimes([1, 2, 3])
@@ -58,8 +58,8 @@ def test_normalize_rows(learner, expected):
                 "ラベルごとに 1 行、クラスごとに 1 列の、0 の行列から始めます。"),
              tr("Row i gets a single 1, in column labels[i]; fancy indexing sets all rows at once.",
                 "i 行目の labels[i] 列だけを 1 にします。ファンシーインデックスで全行を一度に設定できます。"),
-             tr("out = np.zeros((len(labels), num_classes)); out[np.arange(len(labels)), labels] = 1",
-                "out = np.zeros((len(labels), num_classes)); out[np.arange(len(labels)), labels] = 1")])
+             tr("out = np.zeros((len(labels), n_classes), dtype=int); out[np.arange(len(labels)), labels] = 1",
+                "out = np.zeros((len(labels), n_classes), dtype=int); out[np.arange(len(labels)), labels] = 1")])
 @cases(three=lambda ref: ref.module("basics").one_hot(LABELS.copy(), 3))
 def test_one_hot(learner, expected):
     """one_hot puts a single 1 in each row, at the label's column"""

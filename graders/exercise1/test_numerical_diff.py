@@ -9,6 +9,14 @@ from course.checks import CheckFailure, check, compare, constant_ratio, expect_c
 from course.checks.cases import cases, which_mistake
 
 H = 1e-4
+# Tolerances. A forward (backward) difference is off by +h·f''/2 (−h·f''/2) only to first order in h.
+SIGNATURE_RTOL, SIGNATURE_ATOL = 0.05, 1e-12
+# A constant ratio that names a slip (h² for "(a − b) / 2 * h") is exact up to the differences' round-off.
+RATIO_RTOL = 1e-4
+# x is written back from a saved copy: only the last bits may differ (x[i] + h − h).
+RESTORED_RTOL, RESTORED_ATOL = 1e-12, 1e-15
+# Twenty steps along a numerical gradient: the learner's differences may round differently at each step.
+DESCENT_RTOL = 1e-6
 SUM_SQUARES = "lambda x: float(np.sum(x ** 2))"
 BOOK = "lambda x: 0.01 * x ** 2 + 0.1 * x"
 X_VECTOR = np.array([3.0, 4.0])
@@ -62,12 +70,12 @@ def difference_diagnosis(got, exact, half_h_f2, vanishes=None):
     if not np.any(got) and np.any(exact):
         return "h-too-small" if vanishes is not None and vanishes() else None
     off = got - exact
-    if np.allclose(off, half_h_f2, rtol=0.05, atol=1e-12):
+    if np.allclose(off, half_h_f2, rtol=SIGNATURE_RTOL, atol=SIGNATURE_ATOL):
         return "forward-difference"
-    if np.allclose(off, -np.asarray(half_h_f2), rtol=0.05, atol=1e-12):
+    if np.allclose(off, -np.asarray(half_h_f2), rtol=SIGNATURE_RTOL, atol=SIGNATURE_ATOL):
         return "backward-difference"
-    ratio = constant_ratio(got, exact, rtol=1e-4)
-    return "h-precedence" if ratio is not None and np.isclose(ratio, H * H, rtol=1e-4) else None
+    ratio = constant_ratio(got, exact, rtol=RATIO_RTOL)
+    return "h-precedence" if ratio is not None and np.isclose(ratio, H * H, rtol=RATIO_RTOL) else None
 
 
 @check("numerical_diff.book", 1, ja="numerical_diff: 0.01x² + 0.1x の微分 (x = 5, 10)",
@@ -135,7 +143,7 @@ def test_numerical_gradient_restores_x(learner):
     x = learner.new(original.copy())
     learner.module("numerical_diff").numerical_gradient(learner_function(learner, SUM_SQUARES), x)
     after = x.get()
-    cmp = compare(after, original, rtol=1e-12, atol=1e-15)
+    cmp = compare(after, original, rtol=RESTORED_RTOL, atol=RESTORED_ATOL)
     if not cmp.close:
         raise CheckFailure(tr("x was left changed after numerical_gradient returned",
                               "numerical_gradient の実行後、x が元の値に戻っていません"),
@@ -190,10 +198,10 @@ def test_gradient_descent(learner, expected):
     """gradient_descent from (−3, 4) with lr=0.1 for 20 steps"""
     got = learner.module("numerical_diff").gradient_descent(learner_function(learner, SUM_SQUARES), INIT_X,
                                                             lr=0.1, step_num=20)
-    expect_close(got, expected["lr_0_1"], rtol=1e-6,
+    expect_close(got, expected["lr_0_1"], rtol=DESCENT_RTOL,
                  call="gradient_descent(f, init_x, lr=0.1, step_num=20)",
                  inputs={"f": SUM_SQUARES, "init_x": INIT_X},
-                 diagnose=lambda g: which_mistake(g, {"gd-ignores-lr": expected["ignores_lr"]}, rtol=1e-6) or (
-                     "off-by-one-step" if any(which_mistake(g, {True: expected[f"steps_{n}"]}, rtol=1e-6)
+                 diagnose=lambda g: which_mistake(g, {"gd-ignores-lr": expected["ignores_lr"]}, rtol=DESCENT_RTOL) or (
+                     "off-by-one-step" if any(which_mistake(g, {True: expected[f"steps_{n}"]}, rtol=DESCENT_RTOL)
                                               for n in (19, 21)) else None))
 

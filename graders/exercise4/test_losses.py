@@ -2,8 +2,8 @@
 import numpy as np
 
 from course.checks import CheckFailure, check, constant_ratio, expect_close, tr
-from course.checks.cases import cases
-from course.checks.diagnose import replayed
+from course.checks.cases import cases, matches
+from course.checks.diagnose import Finding, replayed
 from course.sandbox.remote import LearnerError
 
 # The book's example: the network's output for one image and the one-hot target "2".
@@ -14,6 +14,8 @@ LABELS = np.array([0, 2, 3])
 Y_MSE = np.array([[0.5, 1.0, -1.0, 2.0, 0.0], [1.5, 0.25, 0.0, -0.5, 3.0]])
 T_MSE = np.array([[0.0, 1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 1.0]])
 YP_BCE, YT_BCE = np.array([0.9, 0.2, 0.6, 0.4, 0.99]), np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+# The same loss from the other form of t (labels ↔ one-hot): a learner's own arithmetic, float64.
+OTHER_FORM_RTOL = 1e-7
 TARGET_FORMS = {True: tr("class labels", "正解ラベル"), False: tr("one-hot", "one-hot")}
 HINT_CE = tr("reshape a single sample to (1, C); turn one-hot t into labels with t.argmax(axis=1); "
              "return −Σ log(y[np.arange(N), t] + 1e-7) / N",
@@ -41,11 +43,42 @@ def reference_loss(name, *args, mistake=None):
     return compute
 
 
+def tiny_probe(y, t):
+    """Inputs in the form of (y, t) (one sample or a batch; labels or one-hot) where every probability is
+    above 0 and the true class's is 1e-6: there log(y) and log(y + δ) differ by 0.1, so a loss without δ is
+    told from the right one, however it was written."""
+    y_probe = np.array([[1e-6, 0.5, 0.5 - 1e-6], [0.2, 0.3, 0.5]])
+    labels = np.array([0, 2])
+    t_probe = labels if np.size(t) != np.size(y) else np.eye(3)[labels]
+    return (y_probe[0], t_probe[0]) if np.ndim(y) == 1 else (y_probe, t_probe)
+
+
 def cross_entropy_cases(y, t):
     """The cases of a cross-entropy check: the reference's value, and without delta (``ce-no-delta``), which
-    shows on every input: inf where a true class has probability 0, a relative error ~1e-7/p elsewhere."""
+    shows on every input: inf where a true class has probability 0, a relative error ~1e-7/p elsewhere; and
+    both on :func:`tiny_probe`'s inputs, to confirm a missing δ where the book's sum form gives NaN instead."""
+    probe = tiny_probe(y, t)
     return cases(right=reference_loss("cross_entropy_error", y, t),
-                 no_delta=reference_loss("cross_entropy_error", y, t, mistake="ce-no-delta"))
+                 no_delta=reference_loss("cross_entropy_error", y, t, mistake="ce-no-delta"),
+                 right_probe=reference_loss("cross_entropy_error", *probe),
+                 no_delta_probe=reference_loss("cross_entropy_error", *probe, mistake="ce-no-delta"))
+
+
+def sum_form_without_delta(got, ce, y, t, cases) -> bool:
+    """True when the NaN loss ``got`` comes from the book's sum form −Σ t·log(y) without δ: 0·log(0) is NaN
+    where a wrong class has probability 0 (y has one), and on :func:`tiny_probe`'s inputs, which have none,
+    the learner's loss is the one without δ, not the right one."""
+    try:
+        nan = bool(np.isnan(np.asarray(got, dtype=np.float64)).any())
+    except (TypeError, ValueError):
+        return False
+    if not (nan and np.any(np.asarray(y) == 0)):
+        return False
+    try:
+        got = ce(*tiny_probe(y, t))
+    except LearnerError:
+        return False
+    return matches(got, cases["no_delta_probe"]) and not matches(got, cases["right_probe"])
 
 
 def expect_cross_entropy(learner, cases, y, t):
@@ -66,7 +99,7 @@ def expect_cross_entropy(learner, cases, y, t):
 
     def other_form_works():
         try:
-            return bool(np.isclose(ce(y, other), expected, rtol=1e-7))
+            return bool(np.isclose(ce(y, other), expected, rtol=OTHER_FORM_RTOL))
         except LearnerError:
             return False
 
@@ -85,6 +118,11 @@ def expect_cross_entropy(learner, cases, y, t):
         if n > 1 and ratio is not None and np.isclose(ratio, n):
             return "ce-not-batch-mean"
         found = replayed(g, [("ce-no-delta", cases["no_delta"]), ("ce-fancy-index", fancy_index_loss(y, t))])
+        if found is None and sum_form_without_delta(g, ce, y, t, cases):
+            found = Finding("ce-no-delta", tr(
+                "NaN: 0·log(0) where a wrong class has probability 0, and on inputs without a 0 your loss is "
+                "the one without δ", "NaN です: 確率 0 の不正解クラスで 0·log(0) になります。0 を含まない入力では、"
+                "あなたの損失は δ を足さないときの値です"))
         return found or (form_code if other_form_works() else None)
 
     # An exact ratio here is over the batch (N) or the classes (C): y's size N·C is no cause of its own.

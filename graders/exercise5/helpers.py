@@ -11,6 +11,9 @@ from course.checks import CheckFailure, expect_close, tr
 from course.checks.gradients import (NUM_ATOL, NUM_RTOL, central_difference, expect_gradients, layer_gradient,
                                      ratio_is, remote_float)
 
+# A loss is one float64 number computed by the same formula here and there: only summation order may differ.
+LOSS_RTOL = 1e-9
+
 
 def draw(seed, **shapes):
     """Standard normal arrays of ``shapes``, drawn in order from one seeded generator: a check's inputs."""
@@ -133,7 +136,7 @@ def check_softmax_loss(learner, want, x, t, x2, t2):
     call = "SoftmaxWithLoss().forward(x, t); backward()"
     inputs = {"x": x, "t": t}
     expect_close(remote_float(learner, cls().forward, x, t), want["loss"], call=call, inputs=inputs,
-                 what="loss", rtol=1e-9,
+                 what="loss", rtol=LOSS_RTOL,
                  diagnose=lambda got: "missing-batch-division" if np.isclose(got, x.shape[0] * want["loss"]) else None)
     dx, numerical = softmax_loss_gradient(learner, x, t)
 
@@ -210,7 +213,7 @@ def learner_net(learner, params, x, t, want_loss):
     write_params(net, params)
     expected = want_loss
     got = remote_float(learner, net.loss, x, t)
-    if not np.isclose(got, expected, rtol=1e-9):
+    if not np.isclose(got, expected, rtol=LOSS_RTOL):
         copied = layers_copy_params(learner, params, x, t)
         raise CheckFailure(tr("net.loss(x, t) does not follow the parameters written into net.params",
                               "net.params に書き込んだパラメータが net.loss(x, t) に反映されていません"),

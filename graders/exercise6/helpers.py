@@ -11,12 +11,15 @@ raise (broadcasting); the same optimizer on :data:`PROBE`, whose keys share one 
 import numpy as np
 
 from course.checks import CheckFailure, tr
-from course.checks.cases import which_mistake
+from course.checks.cases import MATCH_RTOL, matches, which_mistake
 from course.checks.diagnose import replayed, shifted
 from course.checks.gradients import expect_gradients
 from course.sandbox.remote import LearnerError
 
 EPS = 1e-7
+# Adam without bias correction moves its first step by lr·(1 − β1)/√(1 − β2) = 0.1/√0.001 times the corrected
+# one, up to ε's share in the denominator (about 1e-4 of it for the probe's gradients).
+NO_BIAS_RTOL = 1e-3
 STATEFUL = ("Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")
 TITLE = tr("wrong parameter changes", "パラメータの変化量が違います")
 
@@ -76,6 +79,8 @@ def steps_cases(name, kwargs, params0, grads_seq, prefix=""):
         computes[f"{prefix}defaults"] = lambda ref: reference_run(ref, name, {}, params0, grads_seq)
     if name == "Nesterov":
         computes[f"{prefix}as_momentum"] = lambda ref: reference_run(ref, "Momentum", kwargs, params0, grads_seq)
+        computes[f"{prefix}velocity_first"] = lambda ref: reference_run(ref.with_mistake("nesterov-velocity-first"),
+                                                                        name, kwargs, params0, grads_seq)
     if name in STATEFUL and len(grads_seq) > 1:
         computes[f"{prefix}reset"] = replay("reset")
         if len({v.shape for v in params0.values()}) == 1:
@@ -140,18 +145,19 @@ def diagnosis(expected, prefix, name, kwargs, params0, grads_seq, got_states):
         return replayed(first, {"adam-v-not-squared": inside})
     ratios = [np.vdot(first[k], right[0][k] - params0[k]) / np.vdot(right[0][k] - params0[k],
                                                                      right[0][k] - params0[k]) for k in first]
-    if name == "Adam" and all(np.isclose(r, 0.1 / np.sqrt(0.001), rtol=1e-3) for r in ratios) and \
+    if name == "Adam" and all(np.isclose(r, 0.1 / np.sqrt(0.001), rtol=NO_BIAS_RTOL) for r in ratios) and \
             kwargs.get("beta1", 0.9) == 0.9 and kwargs.get("beta2", 0.999) == 0.999:
         return "adam-no-bias-correction"
-    if name in ("Momentum", "Nesterov") and all(np.isclose(r, -1.0, rtol=1e-6) for r in ratios):
+    if name in ("Momentum", "Nesterov") and all(np.isclose(r, -1.0, rtol=MATCH_RTOL) for r in ratios):
         return "momentum-sign"
-    first_right = all(np.allclose(first[k], right[0][k] - params0[k], rtol=1e-6, atol=1e-15) for k in first)
+    first_right = all(matches(first[k], right[0][k] - params0[k]) for k in first)
     inside = {k: eps_inside_first_step(name, kwargs, grads_seq[0][k]) for k in params0}
-    if not first_right and all(v is not None and np.allclose(first[k], v, rtol=1e-6, atol=1e-15) for k, v in inside.items()):
+    if not first_right and all(v is not None and matches(first[k], v) for k, v in inside.items()):
         return "eps-inside-sqrt"
     variants = {code: expected[f"{prefix}{case}"] for code, case in
                 (("optimizer-state-reset", "reset"), ("optimizer-state-shared", "shared"),
-                 ("nesterov-is-momentum", "as_momentum"), ("hyperparameter-ignored", "defaults"))
+                 ("nesterov-is-momentum", "as_momentum"), ("nesterov-velocity-first", "velocity_first"),
+                 ("hyperparameter-ignored", "defaults"))
                 if f"{prefix}{case}" in expected}
     return which_mistake(got_states, variants) or shifted(got_states, right, params0)
 

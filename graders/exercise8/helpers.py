@@ -14,6 +14,12 @@ from course.mistakes.pytorch import recognise_errors
 OTHER_LRS = (0.1, 0.01, 0.001, 0.0001, 1.0)
 # A trajectory of float32/float64 steps against the reference's: rounding only.
 TRAJECTORY_RTOL, TRAJECTORY_ATOL = 1e-5, 1e-8
+# Tolerances, float32 throughout. A formula's values (2x² + 2, 4x) next to the learner's autograd.
+FORMULA_RTOL, FORMULA_ATOL = 1e-6, 1e-6
+# A gradient autograd gives for the same function on the same float32 input: rounding only.
+GRADIENT_RTOL, GRADIENT_ATOL = 1e-6, 1e-9
+# One training step's loss and parameters next to the reference's: the same operations, possibly reordered.
+STEP_RTOL, STEP_ATOL = 1e-5, 1e-7
 # The gradients an earlier batch left behind, which train_step must clear before its backward.
 STALE_GRAD = 0.5
 
@@ -109,7 +115,7 @@ def expect_grad_of(learner, f_learner, want, x, call):
                            got=f"x.grad = {grad_after if grad_after is None else grad_after.flatten()[:4].tolist()}…",
                            diagnosis="input-mutated")
     expect_close(got.detach() if isinstance(got, torch.Tensor) else got, want, call=call,
-                 inputs={"x": x.detach()}, rtol=1e-6, atol=1e-9)
+                 inputs={"x": x.detach()}, rtol=GRADIENT_RTOL, atol=GRADIENT_ATOL)
 
 
 # -- train_step -------------------------------------------------------------------------------------------
@@ -176,7 +182,7 @@ def expect_train_step(learner, expected, spec, problem, optimizer, options, loss
         if type(got) is not float:
             raise CheckFailure(tr("the loss must be returned as a Python float", "損失は Python の float で返します"),
                                call=call, got=repr(got)[:200])
-        expect_close(got, want["losses"][step], call=call, rtol=1e-5, atol=1e-7,
+        expect_close(got, want["losses"][step], call=call, rtol=STEP_RTOL, atol=STEP_ATOL,
                      what=tr(f"loss of step {step + 1}", f"ステップ {step + 1} の損失"))
     params = {k: v.detach().clone() for k, v in model_l.state_dict().items()}
     if not _state_close(params, want["state"]):
@@ -185,8 +191,8 @@ def expect_train_step(learner, expected, spec, problem, optimizer, options, loss
                            expected={k: v.flatten()[:3].tolist() for k, v in want["state"].items()},
                            got={k: v.flatten()[:3].tolist() for k, v in params.items()},
                            diagnosis=which_mistake(params, {"missing-zero-grad": expected["no_zero_grad"]["state"]},
-                                                   rtol=1e-5, atol=1e-7))
+                                                   rtol=STEP_RTOL, atol=STEP_ATOL))
 
 
 def _state_close(a, b):
-    return a.keys() == b.keys() and all(torch.allclose(a[k], b[k], rtol=1e-5, atol=1e-7) for k in a)
+    return a.keys() == b.keys() and all(torch.allclose(a[k], b[k], rtol=STEP_RTOL, atol=STEP_ATOL) for k in a)

@@ -5,8 +5,8 @@ import torch
 from course.checks import CheckFailure, check, expect_close, tr
 from course.checks.cases import cases
 from course.checks.diagnose import swapped
-from exercise8.helpers import (check_linear_regression, expect_detached, expect_grad_of, expect_train_step,
-                               regression_cases, train_step_cases, train_step_problem)
+from exercise8.helpers import (FORMULA_RTOL, check_linear_regression, expect_detached, expect_grad_of,
+                               expect_train_step, regression_cases, train_step_cases, train_step_problem)
 
 # ch03 of 最短コースでわかるPyTorch: heights and weights, centred as the book does.
 BOOK_XY = torch.tensor([[166, 58.7], [176, 75.7], [171, 62.1], [173, 70.4], [169, 60.1]], dtype=torch.float64)
@@ -40,7 +40,7 @@ def test_quadratic_book(learner):
     want = {"y": 2 * x ** 2 + 2, "dy/dx": 4 * x}
     returned = {"y": got[0].detach(), "dy/dx": got[1].detach()}
     for what in want:
-        expect_close(returned[what], want[what], call=call, inputs={"x": x}, what=what, rtol=1e-6,
+        expect_close(returned[what], want[what], call=call, inputs={"x": x}, what=what, rtol=FORMULA_RTOL,
                      diagnose=lambda _: swapped(returned, want))
     expect_detached(got, call)
 

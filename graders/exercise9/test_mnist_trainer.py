@@ -7,8 +7,8 @@ import numpy as np
 from course.checks import CheckFailure, check, expect_close, tr
 from course.checks.cases import cases, which_mistake
 from course.mistakes.pytorch import DEVICE_CODES, TRAINER_CODES, recognise_errors
-from exercise9.helpers import (LEARNED, SMALL, accuracy_here, at_softmax_floor, expect_number, grading_rng,
-                               initial_state, learner_loader, learner_mlp, mlp_here, mnist, reference_epoch,
+from exercise9.helpers import (ACCURACY_ATOL, HISTORY_ATOL, LEARNED, LOGITS_ATOL, SMALL, TRAINED_ATOL, TRAINED_RTOL,
+                               accuracy_here, at_softmax_floor, expect_number, grading_rng, initial_state, learner_loader, learner_mlp, mlp_here, mnist, reference_epoch,
                                reference_trained_state, relabelling, state_of, states_close)
 
 SHAPES = {"l1.weight": (300, 784), "l1.bias": (300,), "l2.weight": (10, 300), "l2.bias": (10,)}
@@ -75,8 +75,9 @@ def test_mlp_forward(learner):
             want = here(x)
         # The logits put through softmax, as a forward that applies it returns them.
         probabilities = isinstance(got, torch.Tensor) and got.shape == want.shape and bool(
-            torch.allclose(got.detach(), torch.softmax(want, dim=1), rtol=1e-4, atol=1e-6))
-        expect_close(got.detach() if isinstance(got, torch.Tensor) else got, want, call=call, rtol=1e-4, atol=1e-5,
+            torch.allclose(got.detach(), torch.softmax(want, dim=1), rtol=TRAINED_RTOL, atol=TRAINED_ATOL))
+        expect_close(got.detach() if isinstance(got, torch.Tensor) else got, want, call=call, rtol=TRAINED_RTOL,
+                     atol=LOGITS_ATOL,
                      diagnose=lambda _: "softmax-before-cross-entropy" if probabilities else None)
 
 
@@ -112,8 +113,8 @@ def test_train_one_epoch(learner, expected, device):
     expect_number(loss, call, "the loss", "loss-not-float")
     want, no_zero = expected["right"], expected["no_zero_grad"]
     variants = {"softmax-before-cross-entropy": expected["softmax"]["loss"], "missing-zero-grad": no_zero["loss"]}
-    expect_close(float(loss), want["loss"], call=call, what="mean loss", rtol=1e-4,
-                 diagnose=lambda g: which_mistake(float(g), variants, rtol=1e-4))
+    expect_close(float(loss), want["loss"], call=call, what="mean loss", rtol=TRAINED_RTOL,
+                 diagnose=lambda g: which_mistake(float(g), variants, rtol=TRAINED_RTOL))
     got_state = state_of(model)
     if not states_close(got_state, want["state"]):
         raise CheckFailure(tr("the parameters after the epoch differ from the reference",
@@ -159,8 +160,8 @@ def test_evaluate_short_last_batch(learner, expected, device):
     expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
     want = hits.double().mean().item()
     batch_mean = sum(hits[i:i + 100].double().mean().item() for i in range(0, 250, 100)) / 3
-    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
-                 diagnose=lambda g: "accuracy-batch-mean" if abs(float(g) - batch_mean) < 1e-6 else None)
+    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=ACCURACY_ATOL,
+                 diagnose=lambda g: "accuracy-batch-mean" if abs(float(g) - batch_mean) < ACCURACY_ATOL else None)
     if not states_close(state_of(model), trained, rtol=0, atol=0):
         raise CheckFailure(tr("evaluate changed the model's parameters", "evaluate がモデルのパラメータを変えました"),
                            call=call, diagnosis="input-mutated")
@@ -220,7 +221,7 @@ def test_fit_history(learner, device):
     here = accuracy_here(state_of(model), xt, tt)
     expect_close(history["accuracy"][-1], here, call=call, what=tr("history['accuracy'][-1] vs the model's accuracy",
                                                                    "history['accuracy'][-1] とモデルの正解率"),
-                 rtol=0, atol=0.005)
+                 rtol=0, atol=HISTORY_ATOL)
     if here < LEARNED:
         raise CheckFailure(tr(f"the trained model is not accurate on the labels fit was given (chance is 0.1): "
                               f"fit must train model on train_loader", f"fit に渡したラベルに対する正解率が低すぎます "

@@ -6,8 +6,8 @@ import torch
 from course.checks import CheckFailure, check, expect_close, tr
 from course.checks.diagnose import swapped
 from course.checks.cases import cases
-from exercise8.helpers import (check_linear_regression, expect_detached, expect_grad_of, expect_train_step,
-                               regression_cases, train_step_cases, train_step_problem)
+from exercise8.helpers import (FORMULA_ATOL, FORMULA_RTOL, check_linear_regression, expect_detached,
+                               expect_grad_of, expect_train_step, regression_cases, train_step_cases, train_step_problem)
 
 _rng = np.random.default_rng(81)
 OTHER_X = torch.as_tensor(_rng.uniform(-3, 3, size=20))
@@ -30,7 +30,7 @@ def test_quadratic_shapes(learner):
         want = {"y": 2 * x ** 2 + 2, "dy/dx": 4 * x}
         returned = {"y": y.detach(), "dy/dx": dy.detach()}
         for what in want:
-            expect_close(returned[what], want[what], call=call, inputs={"x": x}, what=what, rtol=1e-6, atol=1e-6,
+            expect_close(returned[what], want[what], call=call, inputs={"x": x}, what=what, rtol=FORMULA_RTOL, atol=FORMULA_ATOL,
                          diagnose=lambda _: swapped(returned, want))
         expect_detached((y, dy), call)
     x_l = learner.new(torch.ones(3, requires_grad=True))

@@ -4,7 +4,7 @@ import torch
 
 from course.checks import CheckFailure, check, expect_close, tr
 from course.mistakes.pytorch import DEVICE_CODES, TRAINER_CODES, diagnose_error, recognise_errors
-from exercise9.helpers import (accuracy_here, at_softmax_floor, expect_number, grading_rng, learner_loader,
+from exercise9.helpers import (ACCURACY_ATOL, accuracy_here, at_softmax_floor, expect_number, grading_rng, learner_loader,
                                learner_mlp, meta_outcome, relabelled_mnist, state_of)
 
 
@@ -51,7 +51,7 @@ def test_evaluate_eval_mode(learner, mnist, device, trained_state):
         got = learner.module("mnist_trainer").evaluate(model, learner_loader(learner, images, labels, 100), device)
     expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
     want = accuracy_here(trained_state, images, labels)
-    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6,
+    expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=ACCURACY_ATOL,
                  diagnose=lambda _: "missing-eval-mode" if model.training else None)
     recording = grad_mode.get()
     if any(recording):
@@ -74,7 +74,7 @@ def test_evaluate_batch_sizes(learner, mnist, device, trained_state):
         with recognise_errors(call, *DEVICE_CODES):
             got = learner.module("mnist_trainer").evaluate(model, learner_loader(learner, *mnist.test, size), device)
         expect_number(got, call, "the accuracy", "accuracy-tensor-not-item")
-        expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=1e-6)
+        expect_close(float(got), want, call=call, what="accuracy", rtol=0, atol=ACCURACY_ATOL)
 
 
 def _expect_device_agnostic(outcome, call):
