@@ -19,7 +19,8 @@ class Exercise:
     title: dict
     modules: tuple[str, ...]
     torch: bool = False
-    timeout: float = 60.0
+    timeout: float = 60.0          # CPU seconds for the whole exercise
+    check_timeout: float = 5.0     # CPU seconds for one check (exercises.toml says why)
 
     @property
     def number(self) -> int:
@@ -31,7 +32,8 @@ def exercises() -> tuple[Exercise, ...]:
     """All exercises in course order."""
     data = tomllib.loads(REGISTRY.read_text(encoding="utf-8"))
     return tuple(Exercise(id=e["id"], title=tr(*e["title"]), modules=tuple(e["modules"]),
-                          torch=e.get("torch", False), timeout=float(e.get("timeout", 60)))
+                          torch=e.get("torch", False), timeout=float(e.get("timeout", 60)),
+                          check_timeout=float(e.get("check_timeout", 5)))
                  for e in data["exercise"])
 
 

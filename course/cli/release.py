@@ -34,7 +34,8 @@ def release(out, exercise_names, force, allow_dirty, wheel_url):
     except ReleaseError as exc:
         raise click.ClickException(str(exc))
     for r in reports:
-        click.echo(f"{r.id}: {r.public} public checks ({r.answers} expected values), {r.hidden} hidden")
+        click.echo(f"{r.id}: {r.public} public checks worth {r.points:g} points ({r.answers} expected values), "
+                   f"{r.hidden} hidden")
     out = Path(out).resolve()
     wheel = next((out / "dist").glob("*.whl"))
     click.echo(f"wrote {out}\n  wheel:     {wheel}  (publish it; learners: pip install <its URL>)\n"

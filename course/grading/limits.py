@@ -8,5 +8,7 @@ DEFAULT_MEMORY_GIB = 4.0
 
 
 def exercise_limits(exercise, timeout: float | None = None, memory_gib: float = DEFAULT_MEMORY_GIB) -> Limits:
-    """The limits for ``exercise``: ``timeout`` seconds (default: the registry's) and ``memory_gib`` GiB."""
-    return Limits(timeout=timeout or exercise.timeout, memory=int(memory_gib * 1024 ** 3))
+    """The limits for ``exercise``: ``timeout`` seconds for the exercise (default: the registry's), the
+    registry's seconds per check, and ``memory_gib`` GiB."""
+    return Limits(timeout=timeout or exercise.timeout, check_timeout=exercise.check_timeout,
+                  memory=int(memory_gib * 1024 ** 3))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from course import paths, registry
 from course.grading import direct
+from course.grading.limits import exercise_limits
 from course.grading.reference import ReferenceSession
 from course.grading.verdicts import Verdicts
 from course.i18n import pick, tr
@@ -30,7 +31,7 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
 
     A timeout seen while the machine was overloaded, or one where the learner's code had not used its CPU
     budget, is not stored as the learner's: the exercise is graded once more (``retry_timeouts``)."""
-    limits = limits or Limits(timeout=exercise.timeout)
+    limits = limits or exercise_limits(exercise)
     started = time.monotonic()
     if exercise.torch:
         _one_torch_thread()

@@ -44,6 +44,7 @@ class ExerciseReport:
 
     id: str
     public: int = 0
+    points: float = 0.0     # what the public checks are worth together (a check may be worth more than 1)
     hidden: int = 0
     answers: int = 0
     problems: list[str] = field(default_factory=list)
@@ -94,6 +95,7 @@ def _record(exercise: registry.Exercise, bundle: Path, work: Path) -> ExerciseRe
     submission = planted.make_submission(work / exercise.id, exercises=[exercise.id])
     recorded = grade_exercise(submission, exercise, public_only=True)
     report.public, report.hidden = len(recorded.checks), recorded.hidden_not_run
+    report.points = recorded.max_score
     report.problems += [f"the solution does not pass {c.id}: {c.status} {c.message[:300]}"
                         for c in recorded.checks if c.status not in ("passed", "skipped")]
     graders = bundle / "graders" / exercise.id
