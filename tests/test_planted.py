@@ -92,3 +92,15 @@ def test_coverage_counts_confusions_and_misses():
                              planting.Outcome(b, 0, 1, [("z", a.code), ("w", b.code)])])
     assert cov.named == 1 and cov.fraction == pytest.approx(1 / 3)
     assert cov.confusions() == ({(b.code, a.code): 1} if a.code != b.code else {})
+
+
+def test_two_mistakes_each_check_names_the_one_its_expression_shows(tmp_path):
+    """A wrong reflected subtraction and overwritten gradients together: a check whose expression has no
+    subtraction names the overwriting, not the subtraction (true of the code, but not why that check failed)."""
+    from course.grading.run import grade_exercise
+    ex7 = [p for p in ALL if p.exercise == "exercise7"]
+    both = [next(p for p in ex7 if p.code == "op-value"), next(p for p in ex7 if p.code == "grad-overwritten")]
+    root = planting.make_submission(tmp_path, both, exercises=["exercise7"])
+    named = {c.id: c.diagnosis for c in grade_exercise(root, registry.get("exercise7"), public_only=True).checks}
+    assert named["value.operations"] == "op-value"
+    assert named["value.grad_accumulates"] == "grad-overwritten"

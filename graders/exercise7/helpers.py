@@ -111,9 +111,9 @@ def check_graph(learner, graph, *, read=None, diagnose=None):
 
     ``read`` limits which nodes are read back (all by default); the comparison is a norm ratio with an atol
     scaled to the largest value, so near-zero gradients never dominate. A failure is diagnosed by
-    ``diagnose(rows)``, by default :func:`probe_diagnosis`.
+    ``diagnose(rows)``, by default :func:`probe_diagnosis` of the operations ``graph`` uses.
     """
-    diagnose = diagnose or (lambda rows: probe_diagnosis(learner))
+    diagnose = diagnose or (lambda rows: probe_diagnosis(learner, graph))
     nodes = build(learner, graph)
     nodes[-1].backward()
     read = range(len(nodes)) if read is None else read
@@ -141,8 +141,10 @@ PROBES = (("+", 1.5, -0.5), ("-", 1.5, -0.5), ("*", 1.5, -0.5), ("/", 1.5, -0.5)
           ("+", 2.0, "v"), ("-", 2.0, "v"), ("*", 2.0, "v"), ("/", 2.0, "v"))
 
 
-def probe_diagnosis(learner):
+def probe_diagnosis(learner, graph=None):
     """The mistake the learner's Value shows on tiny graphs, each probe confirming one signature, or None.
+    With ``graph``, only the operations it uses are probed: a wrong operation the failing expression does not
+    contain is true of the code but not why this check failed, and naming it would hide the cause.
 
     In order: the output's gradient never set to 1 (every gradient 0); one operation's value or local
     gradient wrong (each operation alone, so nothing else can spoil it); ``a * a``, which only overwriting
@@ -158,6 +160,8 @@ def probe_diagnosis(learner):
     if out.grad == 0.0 and a.grad == 0.0:
         return "grad-not-seeded"
     for op, left, right in PROBES:
+        if graph is not None and not _uses(graph, op, reflected=right == "v"):
+            continue
         found = _operation_finding(Value, op, left, right)
         if found is not None:
             return found
@@ -173,6 +177,12 @@ def probe_diagnosis(learner):
         if not math.isclose(x.grad, 8.0, rel_tol=1e-12):
             return "backward-not-topological" if x.grad in (2.0, 0.0) else None
     return None
+
+
+def _uses(graph, op, *, reflected: bool) -> bool:
+    """True when ``graph`` has a step ``op`` with a constant on the left (``reflected``: ``2.0 - v``), or with
+    a node there (``v - 2.0``, ``v - w``, a function of v)."""
+    return any(step_op == op and isinstance(a, float) == reflected for step_op, a, _ in graph.steps)
 
 
 def _operation_finding(Value, op, left, right):
