@@ -613,7 +613,8 @@ def serve(sock: socket.socket) -> None:
 
 
 def probe(mountpoint: str, allowed: list[str]) -> int:
-    """0 when a forked process can enter the namespaces and build a learner's root at ``mountpoint``."""
+    """0 when a forked process can enter the namespaces, build a learner's root at ``mountpoint`` and install
+    the seccomp filter."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -623,6 +624,8 @@ def probe(mountpoint: str, allowed: list[str]) -> int:
                 try:
                     build_root(dict(mountpoint=mountpoint, scratch=1 << 20, name="probe", files=[], devices=[]),
                                allowed, [])
+                    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
+                    deny_unlimited_memory()    # a machine that cannot filter gets the next level, said so
                     os._exit(0 if os.listdir(LEARNER_WORK) == ["probe"] else 1)
                 except BaseException:
                     os._exit(1)
