@@ -46,11 +46,11 @@ def _comparable(result) -> dict:
     return data
 
 
-def _both(exercises_dir, exercise, monkeypatch):
-    ran = grade_exercise(exercises_dir, exercise, public_only=True, lang="ja")
+def _both(exercises_dir, exercise, monkeypatch, public_only):
+    ran = grade_exercise(exercises_dir, exercise, public_only=public_only, lang="ja")
     with monkeypatch.context() as m:
         m.setattr(direct, "supports", lambda graders: False)
-        under_pytest = grade_exercise(exercises_dir, exercise, public_only=True, lang="ja")
+        under_pytest = grade_exercise(exercises_dir, exercise, public_only=public_only, lang="ja")
     return _comparable(ran), _comparable(under_pytest)
 
 
@@ -61,14 +61,15 @@ def test_the_exercises_run_directly_are_all_but_those_with_their_own_fixtures():
 
 
 @pytest.mark.parametrize("exercise, kind, mistake", list(_cases()))
-def test_direct_and_pytest_give_the_same_public_results(exercise, kind, mistake, tmp_path, monkeypatch):
+def test_direct_and_pytest_give_the_same_results(exercise, kind, mistake, tmp_path, monkeypatch):
     if kind == "stubs":
         root = tmp_path / "exercises"
         shutil.copytree(paths.kit_root() / "exercises" / exercise.id, root / exercise.id)
     else:
         root = planting.make_submission(tmp_path, [mistake] if mistake else [], exercises=[exercise.id])
-    got, want = _both(root, exercise, monkeypatch)
-    assert got == want
+    for public_only in (True, False):       # the learner's check, and grading with the hidden checks
+        got, want = _both(root, exercise, monkeypatch, public_only)
+        assert got == want, f"public_only={public_only}"
     assert got["checks"], "no check ran"
     if kind == "solution":
         assert all(c["status"] == "passed" for c in got["checks"])

@@ -1,12 +1,13 @@
-"""Running an exercise's public graders without pytest: the learner's ``course check``, watch mode and the
-notebook magic.
+"""Running an exercise's graders without pytest: the learner's ``course check``, watch mode, the notebook
+magic, and grading with the hidden checks.
 
 Importing pytest and starting a session (plugins, configuration, collection) costs more than a whole cold
-check of a NumPy exercise may (3× ``python -c "import numpy"``), and the public graders need nothing of it:
-plain functions taking the kit's fixtures. So they are called here, one after another, in the order and
-with the outcomes pytest gives (:mod:`course.checks.collect`, :mod:`course.grading.verdicts`;
-``tests/test_direct.py`` holds both runners to the same results on every planted mistake). A graders folder
-with a ``conftest.py`` defines fixtures of its own, which only pytest provides: it is run under pytest.
+check of a NumPy exercise may (3× ``python -c "import numpy"``), and about 60 ms of every graded exercise in
+a class run; the graders need nothing of it: plain functions taking the kit's fixtures. So they are called
+here, one after another, in the order and with the outcomes pytest gives (:mod:`course.checks.collect`,
+:mod:`course.grading.verdicts`; ``tests/test_direct.py`` holds both runners to the same results, public and
+hidden, on every planted mistake). A graders folder with a ``conftest.py`` defines fixtures of its own, which
+only pytest provides: it is run under pytest.
 """
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 The data path is: submission folder → :class:`~course.sandbox.remote.LearnerSession` (a sandboxed process
 per exercise, on a temporary copy of that exercise's folder) → the exercise's graders, run here in the
-verdict process (under pytest, or for the learner's public checks by :mod:`course.grading.direct`) →
+verdict process (by :mod:`course.grading.direct`, or under pytest where the graders define fixtures of
+their own) →
 :class:`~course.grading.verdicts.Verdicts` → :class:`~course.result.ExerciseResult` → renderers and exporters.
 """
 from __future__ import annotations
@@ -47,7 +48,7 @@ def grade_exercise(exercises_dir: Path, exercise: registry.Exercise, *, public_o
     reference = ReferenceSession(paths.solutions_dir(exercise.id))
     options = dict(public_only=public_only, lang=lang, device=device, missing=missing)
     try:
-        if public_only and direct.supports(graders):
+        if direct.supports(graders):
             verdicts = Verdicts(session, reference, **options)
             direct.run(graders, verdicts)
         else:

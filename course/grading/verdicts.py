@@ -8,8 +8,9 @@ check without CUDA is ``skipped``; a check whose expected value is not available
 (:class:`~course.grading.expected.Undecidable`) is ``error`` with the ``cannot-decide`` diagnosis: never
 passed, never left out of the score. Every collected check gets a result, so the maximum never shrinks.
 
-The runners are pytest (:mod:`course.grading.plugin`, every check) and :mod:`course.grading.direct` (the
-learner's public checks, without pytest's start-up); both report here.
+The runners are :mod:`course.grading.direct` (graders that need only the kit's fixtures, without pytest's
+start-up) and pytest (:mod:`course.grading.plugin`, graders with a ``conftest.py`` of their own); both report
+here.
 """
 from __future__ import annotations
 
