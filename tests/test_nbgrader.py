@@ -393,3 +393,16 @@ def test_released_module_cells_carry_the_learners_docstrings_not_the_solutions()
             docs = [ast.get_docstring(n) for n in ast.walk(ast.parse(stub))
                     if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(n)]
             assert docs and all(doc.splitlines()[0] in released for doc in docs), (ex.id, module)
+
+
+def test_a_check_cell_without_a_sandbox_says_so_and_scores_nothing(monkeypatch, capsys):
+    from course.nbgrader import cell
+    from course.sandbox.launch import SandboxUnavailable
+
+    def no_sandbox(*args, **kwargs):
+        raise SandboxUnavailable("unshare: No space left on device")
+    monkeypatch.setattr(cell, "grade_folder", no_sandbox)
+    monkeypatch.setenv("COURSE_LANG", "en")
+    assert cell.run_checks("exercise1", "numerical_diff.book") == 0.0
+    shown = capsys.readouterr().out
+    assert "exercise1 was not checked: no sandbox could be set up" in shown and "No space left" in shown

@@ -59,7 +59,7 @@ def grade_public(folder, chosen, lang: str, *, timeout: float | None = None, mem
     all grade through here."""
     from course import environment
     from course.grading.run import grade_exercise
-    from course.i18n import pick, tr
+    from course.render.text import not_checked
     from course.result import SubmissionResult
     from course.sandbox.launch import SandboxUnavailable
 
@@ -78,10 +78,7 @@ def grade_public(folder, chosen, lang: str, *, timeout: float | None = None, mem
                 result.exercises.append(grade_exercise(folder, ex, public_only=True, lang=lang,
                                                        limits=make_limits(ex, timeout, memory)))
             except SandboxUnavailable as exc:
-                skipped[ex.id] = pick(tr(f"{ex.id} was not checked: no sandbox could be set up for your code on "
-                                         f"this machine ({exc}); try again", f"{ex.id} はチェックしていません: この"
-                                         f"マシンであなたのコードのサンドボックスを用意できませんでした ({exc})。"
-                                         f"もう一度試してください"), lang)
+                skipped[ex.id] = not_checked(ex.id, exc, lang)
     finally:
         if saved is None:
             os.environ.pop(NO_PLUGINS)

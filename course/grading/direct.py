@@ -32,9 +32,7 @@ def run(graders: Path, verdicts: Verdicts) -> None:
     ``verdicts``."""
     found = collect(graders)
     verdicts.collect_errors += found.errors
-    chosen = [g for g in found.graders if not (g.hidden and verdicts.public_only)]
-    verdicts.hidden_not_run += len(found.graders) - len(chosen)
-    verdicts.collected = chosen
+    chosen = verdicts.choose(found.graders)
     # Warnings raised while comparing (a learner's NaN) are not the learner's output, as under pytest's -W ignore.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -49,16 +49,11 @@ class GradingPlugin(Verdicts):
             self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-1500:]}")
 
     def pytest_collection_modifyitems(self, session, config, items):
-        keep, drop = [], []
-        for item in items:
-            (drop if grader_of(item.obj).hidden and self.public_only else keep).append(item)
-        self.hidden_not_run += len(drop)
+        keep = self.choose(items, lambda item: grader_of(item.obj))
+        drop = [item for item in items if item not in keep]
         if drop:
             config.hook.pytest_deselected(items=drop)
-        # Public checks first, then hidden ones, each in file order (a stable sort keeps it).
-        keep.sort(key=lambda it: grader_of(it.obj).hidden)
         items[:] = keep
-        self.collected = [grader_of(item.obj) for item in keep]
 
     def pytest_runtest_setup(self, item):
         skip = self.before(grader_of(item.obj))

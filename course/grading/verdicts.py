@@ -50,6 +50,16 @@ class Verdicts:
         self.started = time.monotonic()
         self.sandbox_failed: SandboxUnavailable | None = None   # then no result of this run may be kept
 
+    def choose(self, items: list, grader_of=lambda item: item) -> list:
+        """The ``items`` (graders, or what ``grader_of`` turns into one) that run: hidden ones left out of a
+        learner's run and counted, public before hidden, each in file order. They are the checks every one of
+        which gets a result."""
+        kept = [item for item in items if not (grader_of(item).hidden and self.public_only)]
+        self.hidden_not_run += len(items) - len(kept)
+        kept.sort(key=lambda item: grader_of(item).hidden)     # a stable sort keeps the file order
+        self.collected = [grader_of(item) for item in kept]
+        return kept
+
     def fixture(self, name: str, grader: Grader):
         """The value of the graders' fixture ``name`` for ``grader``: ``learner`` (the learner's modules, run in
         the sandbox), ``reference`` (the kit's solution), ``expected`` (the values of its ``@cases``),

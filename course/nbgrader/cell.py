@@ -84,7 +84,13 @@ def run_checks(exercise: str, check_id: str, device: str = "cpu") -> float | Non
                       "`course nbgrader init --force` で書き直すと、キットがサンドボックスで採点します"),
                    default_lang()))
         return 0.0
-    text, score = verdict(grade_folder(exercise, device=device), check_id, default_lang())
+    from course.sandbox.launch import SandboxUnavailable
+    try:
+        text, score = verdict(grade_folder(exercise, device=device), check_id, default_lang())
+    except SandboxUnavailable as exc:       # the machine's failure: said, and nothing scored
+        from course.render.text import not_checked
+        print("✗ " + not_checked(exercise, exc, default_lang()))
+        return 0.0
     print(text)
     return score
 

@@ -148,6 +148,14 @@ def render(lines: list[Line], width: int | None = PLAIN_WIDTH) -> str:
     return "\n".join("".join(text for text, _ in row).rstrip() for row in physical(lines, width))
 
 
+def not_checked(exercise_id: str, why, lang: str) -> str:
+    """What a learner reads when no sandbox could be set up for their code (the machine's failure): nothing
+    was checked, and trying again is the way out."""
+    return pick(tr(f"{exercise_id} was not checked: no sandbox could be set up for your code on this machine "
+                   f"({why}); try again", f"{exercise_id} はチェックしていません: このマシンであなたのコードの"
+                   f"サンドボックスを用意できませんでした ({why})。もう一度試してください"), lang)
+
+
 def check_text(check: CheckResult, lang: str, width: int | None = PLAIN_WIDTH) -> str:
     """A check's explanation as plain text (message, named mistake, hint), for feedback outside a terminal."""
     return render(check_body(check, lang), width)

@@ -637,7 +637,8 @@ def probe(mountpoint: str, allowed: list[str]) -> int:
 
 def probe_here(allowed: list[str]) -> int:
     """:func:`probe` at a fresh folder in the working directory (the verdict process's temporary folder)."""
-    mountpoint = os.path.abspath(f"course-probe-{os.getpid()}")
+    # A name nobody can plant beforehand (the folder is shared with the machine's other users).
+    mountpoint = os.path.abspath(f"course-probe-{os.getpid()}-{os.urandom(8).hex()}")
     os.mkdir(mountpoint, 0o700)
     try:
         return probe(mountpoint, allowed)
